@@ -1,0 +1,7 @@
+"""Dense autoencoders as scikit-learn estimators, on Keras 3."""
+
+from ._autoencoder import DenseAutoencoder
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["DenseAutoencoder", "__version__"]

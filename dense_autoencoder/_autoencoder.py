@@ -1,0 +1,326 @@
+"""DenseAutoencoder: a dense autoencoder as a scikit-learn transformer."""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import (
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from ._base import BaseDenseNetwork
+from ._networks import ACTIVATIONS, build_autoencoder, compile_for_training, predict
+
+
+class DenseAutoencoder(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDenseNetwork
+):
+    """Dense autoencoder: a learned, non-linear encoding and its decoding.
+
+    The encoder maps each sample through Dense hidden layers to a code of
+    ``latent_dim`` values; the decoder mirrors the encoder back to the input
+    space. Both are trained together with Adam to minimise the mean squared
+    reconstruction error. ``transform`` encodes, ``inverse_transform`` decodes,
+    and ``score`` is the negative reconstruction error, so that model selection
+    can tune ``latent_dim`` with no labels.
+
+    Samples may be vectors or arrays of any shape, such as images: they are
+    flattened to ``n_features_in_`` values, and decoded back to the shape seen
+    in ``fit``.
+
+    Parameters
+    ----------
+    latent_dim : int, default=32
+        Number of values in the code: the width of the encoder's last layer.
+
+    hidden_layer_sizes : "auto" or tuple of int, default="auto"
+        Widths of the encoder's hidden layers; the decoder uses them in reverse.
+        ``"auto"`` is one hidden layer of ``n_features // 2`` units, and never
+        fewer than ``latent_dim``: Dense(n/2) -> Dense(latent_dim) ->
+        Dense(n/2) -> Dense(n). ``()`` encodes and decodes with one layer each.
+
+    activation : str, default="relu"
+        Keras activation of the hidden layers: one of "linear", "relu",
+        "leaky_relu", "elu", "selu", "gelu", "silu", "tanh", "sigmoid",
+        "softplus".
+
+    latent_activation : str, default="linear"
+        Activation of the code layer. A linear code keeps every latent unit
+        alive; "relu" reproduces the reference article's network.
+
+    output_activation : str, default="linear"
+        Activation of the reconstruction layer; "sigmoid" suits data in [0, 1].
+
+    learning_rate_init : float, default=0.001
+        Adam's step size.
+
+    batch_size : int, default=256
+        Samples per gradient step; clipped to the number of training samples.
+
+    epochs : int, default=100
+        Maximum number of passes over the training data.
+
+    validation_fraction : float, default=0.1
+        Share of the training data held out, in a seeded shuffled split, to
+        report ``history_["val_loss"]`` and drive early stopping. 0 validates on
+        nothing.
+
+    early_stopping : bool, default=True
+        Whether to stop once the monitored loss (validation loss if
+        ``validation_fraction > 0``, else training loss) has not improved by a
+        relative ``tol`` for ``n_iter_no_change`` epochs. The weights of the
+        best epoch are restored at the end of training.
+
+    n_iter_no_change : int, default=10
+        Epochs without improvement before early stopping.
+
+    tol : float, default=1e-4
+        Relative improvement of the monitored loss that counts as one.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weights' initialization, the validation split and the order
+        of the samples in each epoch. An integer gives bitwise identical
+        results across fits and processes on the same machine. None draws from
+        NumPy's global random state, as scikit-learn does.
+
+    verbose : int, default=0
+        0 prints nothing, 1 shows Keras's progress bar for each epoch, 2 one
+        line per epoch.
+
+    Attributes
+    ----------
+    encoder_ : keras.Sequential
+        The trained encoder, from ``(batch, n_features_in_)`` to
+        ``(batch, latent_dim)``.
+
+    decoder_ : keras.Sequential
+        The trained decoder, from ``(batch, latent_dim)`` to
+        ``(batch, n_features_in_)``.
+
+    hidden_layer_sizes_ : tuple of int
+        Widths of the encoder's hidden layers, with ``"auto"`` resolved.
+
+    history_ : dict of str to list of float
+        Per-epoch mean squared error on the training rows (``"loss"``), and on
+        the validation rows (``"val_loss"``) when ``validation_fraction > 0``.
+
+    n_iter_ : int
+        Number of epochs run.
+
+    sample_shape_ : tuple of int
+        Shape of one sample as seen in ``fit``, such as ``(62, 47)`` for
+        images; ``(n_features_in_,)`` for vectors.
+
+    n_features_in_ : int
+        Number of values in one sample.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``. Defined only when ``X`` has
+        feature names that are all strings.
+
+    See Also
+    --------
+    sklearn.decomposition.PCA : The linear counterpart, and the anchor to beat.
+    sklearn.neural_network.BernoulliRBM : Another neural feature learner.
+    sklearn.neural_network.MLPRegressor : Dense networks for supervised targets.
+
+    Notes
+    -----
+    Training and inference run on Keras 3 with its configured backend (by
+    default TensorFlow, on the GPU when it has one). The library touches no
+    global state: no global seed, no determinism flag, no ``clear_session``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from dense_autoencoder import DenseAutoencoder
+    >>> X = load_digits().data / 16
+    >>> autoencoder = DenseAutoencoder(8, epochs=5, random_state=0).fit(X)
+    >>> autoencoder.transform(X).shape
+    (1797, 8)
+    >>> autoencoder.inverse_transform(autoencoder.transform(X[:3])).shape
+    (3, 64)
+    >>> autoencoder.score(X) < 0
+    True
+    """
+
+    _keras_attributes = ("encoder_", "decoder_")
+
+    _parameter_constraints: dict = {
+        "latent_dim": [Interval(Integral, 1, None, closed="left")],
+        **BaseDenseNetwork._parameter_constraints,
+        "latent_activation": [StrOptions(set(ACTIVATIONS))],
+        "output_activation": [StrOptions(set(ACTIVATIONS))],
+    }
+
+    def __init__(
+        self,
+        latent_dim=32,
+        *,
+        hidden_layer_sizes="auto",
+        activation="relu",
+        latent_activation="linear",
+        output_activation="linear",
+        learning_rate_init=0.001,
+        batch_size=256,
+        epochs=100,
+        validation_fraction=0.1,
+        early_stopping=True,
+        n_iter_no_change=10,
+        tol=1e-4,
+        random_state=None,
+        verbose=0,
+    ):
+        self.latent_dim = latent_dim
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.latent_activation = latent_activation
+        self.output_activation = output_activation
+        self.learning_rate_init = learning_rate_init
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.validation_fraction = validation_fraction
+        self.early_stopping = early_stopping
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train the encoder and the decoder to reconstruct ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Training samples: vectors, or arrays of any shape such as images.
+
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        self : DenseAutoencoder
+            The fitted autoencoder.
+        """
+        with self._discard_state_on_error():
+            X, sample_shape = self._validate_samples(X, reset=True)
+            hidden = self._resolve_hidden_layer_sizes(X.shape[1], self.latent_dim)
+            rng = check_random_state(self.random_state)
+            encoder, decoder, autoencoder = self._build(
+                X.shape[1], hidden, seeds=self._draw_seeds(rng, 2 * len(hidden) + 2)
+            )
+            compile_for_training(
+                autoencoder, "mean_squared_error", self.learning_rate_init
+            )
+            history = self._train(autoencoder, X, X, rng)
+
+            self.encoder_, self.decoder_ = encoder, decoder
+            self.hidden_layer_sizes_ = hidden
+            self.sample_shape_ = sample_shape
+            self.history_ = history
+            self.n_iter_ = len(history["loss"])
+        return self
+
+    def transform(self, X):
+        """Encode ``X`` to the latent space.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Samples of the shape seen in ``fit``, or flattened to
+            ``n_features_in_`` values.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_samples, latent_dim), dtype float32
+            The codes.
+        """
+        check_is_fitted(self)
+        X, _ = self._validate_samples(X, reset=False)
+        return predict(self.encoder_, X)
+
+    def inverse_transform(self, X):
+        """Decode codes back to samples.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, latent_dim)
+            Codes, such as the output of ``transform``.
+
+        Returns
+        -------
+        X_reconstructed : ndarray of shape (n_samples, ...), dtype float32
+            The decoded samples, in the shape seen in ``fit``.
+        """
+        check_is_fitted(self)
+        Z = check_array(X, dtype=np.float32, input_name="X")
+        if Z.shape[1] != self._n_features_out:
+            raise ValueError(
+                f"X has {Z.shape[1]} features, but {type(self).__name__} is "
+                f"expecting {self._n_features_out} latent features as input."
+            )
+        return predict(self.decoder_, Z).reshape((Z.shape[0], *self.sample_shape_))
+
+    def score_samples(self, X):
+        """Negative mean squared reconstruction error of each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Samples of the shape seen in ``fit``, or flattened.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,), dtype float64
+            Higher is better; 0 is a perfect reconstruction. Low scores flag
+            samples unlike the training data.
+        """
+        check_is_fitted(self)
+        X, _ = self._validate_samples(X, reset=False)
+        reconstruction = predict(self.decoder_, predict(self.encoder_, X))
+        return -np.mean(np.square(reconstruction - X, dtype=np.float64), axis=1)
+
+    def score(self, X, y=None):
+        """Negative mean squared reconstruction error over all of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Samples of the shape seen in ``fit``, or flattened.
+
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        score : float
+            Higher is better, so that ``GridSearchCV`` maximises it.
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    @property
+    def _n_features_out(self):
+        """Number of latent features, for ``get_feature_names_out``."""
+        return self.encoder_.output_shape[-1]
+
+    def _build(self, n_features, hidden_layer_sizes, seeds):
+        """Build the encoder, decoder and training model from the parameters."""
+        return build_autoencoder(
+            n_features,
+            hidden_layer_sizes,
+            self.latent_dim,
+            activation=self.activation,
+            latent_activation=self.latent_activation,
+            output_activation=self.output_activation,
+            seeds=seeds,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags

@@ -1,0 +1,191 @@
+"""What the estimators share: parameter checks, seeding, training loop, state."""
+
+import contextlib
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import validate_data
+
+from ._networks import (
+    ACTIVATIONS,
+    dense_stack_from_state,
+    dense_stack_state,
+    evaluate_loss,
+    progress_bar,
+)
+
+#: Seeds are drawn below this bound, which every backend accepts.
+_MAX_SEED = np.iinfo(np.int32).max
+
+
+class BaseDenseNetwork(BaseEstimator):
+    """Base class for estimators that own Keras networks of Dense layers.
+
+    Subclasses list their fitted Keras models, each built by
+    ``_networks.dense_stack``, in ``_keras_attributes``. That is how they
+    pickle: the pickled state holds parameters, activation names and NumPy
+    weights, no Keras object, and unpickling rebuilds the models from them.
+
+    Warning: This class should not be used directly. Use derived classes
+    instead.
+    """
+
+    _keras_attributes = ()
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [StrOptions({"auto"}), "array-like"],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+        "verbose": [Interval(Integral, 0, 2, closed="both"), "boolean"],
+    }
+
+    def _validate_samples(self, X, *, reset):
+        """Validate 2-D or n-D samples; return them flat, as float32.
+
+        Samples may be arrays of any shape, such as images of shape
+        ``(n_samples, height, width)``; they are flattened to
+        ``(n_samples, n_features)`` before the usual checks, so that
+        ``n_features_in_`` counts every value of a sample.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features), dtype float32
+            The validated samples.
+        sample_shape : tuple of int
+            The shape of one sample as given.
+        """
+        sample_shape = None
+        if getattr(X, "ndim", 2) > 2:
+            sample_shape = tuple(X.shape[1:])
+            if not reset and sample_shape != self.sample_shape_:
+                raise ValueError(
+                    f"X has samples of shape {sample_shape}, but "
+                    f"{type(self).__name__} was fitted on samples of shape "
+                    f"{self.sample_shape_}."
+                )
+            X = np.reshape(X, (X.shape[0], -1))
+        X = validate_data(
+            self, X, reset=reset, dtype=np.float32, ensure_min_samples=2 if reset else 1
+        )
+        return X, sample_shape or (X.shape[1],)
+
+    def _resolve_hidden_layer_sizes(self, n_features, smallest):
+        """Resolve the encoder's hidden layer widths, ``"auto"`` included."""
+        if isinstance(self.hidden_layer_sizes, str):
+            return (max(n_features // 2, smallest),)
+        sizes = tuple(self.hidden_layer_sizes)
+        if not all(isinstance(size, Integral) and size >= 1 for size in sizes):
+            raise ValueError(
+                "hidden_layer_sizes must be 'auto' or a tuple of positive "
+                f"integers, got {self.hidden_layer_sizes!r}."
+            )
+        return tuple(int(size) for size in sizes)
+
+    @staticmethod
+    def _draw_seeds(rng, n_seeds):
+        """One initializer seed per layer, from the estimator's own generator."""
+        return rng.randint(_MAX_SEED, size=n_seeds)
+
+    def _split_validation(self, X, Y, rng):
+        """Hold out a seeded, shuffled share of the rows for validation.
+
+        Returns ``(X_train, Y_train, validation_data)`` with
+        ``validation_data`` None when ``validation_fraction`` is 0.
+        """
+        if self.validation_fraction == 0:
+            return X, Y, None
+        n_samples = X.shape[0]
+        n_val = min(n_samples - 1, max(1, round(self.validation_fraction * n_samples)))
+        order = rng.permutation(n_samples)
+        train, val = np.sort(order[n_val:]), np.sort(order[:n_val])
+        return X[train], Y[train], (X[val], Y[val])
+
+    def _train(self, model, X, Y, rng):
+        """Train a compiled ``model`` on ``(X, Y)`` with the estimator's settings.
+
+        Each epoch visits the training rows in an order drawn from ``rng``:
+        Keras's own shuffling uses an unseeded TensorFlow op. With
+        ``early_stopping``, training stops once the monitored loss (validation
+        loss if validating, else training loss) has not improved by a relative
+        ``tol`` for ``n_iter_no_change`` epochs, and the weights of the best
+        epoch are restored.
+
+        Returns
+        -------
+        history : dict of str to list of float
+            Per-epoch ``"loss"``, and ``"val_loss"`` when validating.
+        """
+        X_train, Y_train, validation_data = self._split_validation(X, Y, rng)
+        n_samples = X_train.shape[0]
+        batch_size = min(self.batch_size, n_samples)
+        n_batches = -(-n_samples // batch_size)
+        monitor = "loss" if validation_data is None else "val_loss"
+        history = (
+            {"loss": []} if validation_data is None else {"loss": [], "val_loss": []}
+        )
+        progress = progress_bar(
+            model, verbose=int(self.verbose), epochs=self.epochs, steps=n_batches
+        )
+        best_loss, best_weights, n_stale = np.inf, None, 0
+        progress.on_train_begin()
+        for epoch in range(self.epochs):
+            progress.on_epoch_begin(epoch)
+            order = rng.permutation(n_samples)
+            total = 0.0
+            for step, start in enumerate(range(0, n_samples, batch_size)):
+                rows = order[start : start + batch_size]
+                total += model.train_on_batch(X_train[rows], Y_train[rows]) * len(rows)
+                logs = {"loss": total / (start + len(rows))}
+                progress.on_train_batch_end(step, logs)
+            if validation_data is not None:
+                logs["val_loss"] = evaluate_loss(model, *validation_data)
+            for key, value in logs.items():
+                history[key].append(float(value))
+            progress.on_epoch_end(epoch, logs)
+
+            current = logs[monitor]
+            # Losses are non-negative, so this is a relative improvement of tol.
+            n_stale = 0 if current < best_loss * (1 - self.tol) else n_stale + 1
+            if current < best_loss:
+                best_loss = current
+                best_weights = model.get_weights() if self.early_stopping else None
+            if self.early_stopping and n_stale >= self.n_iter_no_change:
+                break
+        progress.on_train_end()
+        if best_weights is not None:
+            model.set_weights(best_weights)
+        return history
+
+    @contextlib.contextmanager
+    def _discard_state_on_error(self):
+        """Leave no half-fitted state behind when ``fit`` fails."""
+        try:
+            yield
+        except BaseException:
+            for name in [key for key in vars(self) if key.endswith("_")]:
+                if not name.startswith("__"):
+                    delattr(self, name)
+            raise
+
+    def __getstate__(self):
+        # A copy: the default state is the instance's own ``__dict__``.
+        state = dict(super().__getstate__())
+        for name in self._keras_attributes:
+            if name in state:
+                state[name] = dense_stack_state(state[name])
+        return state
+
+    def __setstate__(self, state):
+        for name in self._keras_attributes:
+            if name in state:
+                state[name] = dense_stack_from_state(state[name])
+        super().__setstate__(state)

@@ -1,0 +1,306 @@
+"""Keras builders and runners for the estimators' networks.
+
+Everything that touches the Keras graph lives in this module, through the public
+Keras API only; the scikit-learn contract lives in the estimator modules.
+"""
+
+import keras
+import numpy as np
+
+#: Element-wise Keras activations the estimators accept by name.
+ACTIVATIONS = (
+    "linear",
+    "relu",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "gelu",
+    "silu",
+    "tanh",
+    "sigmoid",
+    "softplus",
+)
+
+#: Rows per call when a fitted network runs on NumPy data, to bound memory.
+PREDICT_BATCH_SIZE = 4096
+
+
+def dense_stack(n_inputs, units, activations, seeds, name):
+    """Build a stack of Dense layers as one Keras model.
+
+    Every kernel initializer gets its own integer seed: an initializer made
+    without one draws it from Python's global ``random`` module.
+
+    Parameters
+    ----------
+    n_inputs : int
+        Width of the input.
+    units : sequence of int
+        Width of each Dense layer, first to last.
+    activations : sequence of str
+        Activation of each layer, as a Keras activation name.
+    seeds : sequence of int
+        Seed of each layer's Glorot-uniform kernel initializer.
+    name : str
+        Name of the model; the layers are named after it.
+
+    Returns
+    -------
+    model : keras.Sequential
+        The stack, built for inputs of shape ``(batch, n_inputs)``.
+
+    Examples
+    --------
+    >>> from dense_autoencoder._networks import dense_stack
+    >>> model = dense_stack(8, (4, 2), ("relu", "linear"), (0, 1), "encoder")
+    >>> model.output_shape
+    (None, 2)
+    """
+    layers = [keras.Input(shape=(n_inputs,), name=f"{name}_input")]
+    for index, (width, activation, seed) in enumerate(
+        zip(units, activations, seeds, strict=True)
+    ):
+        layers.append(
+            keras.layers.Dense(
+                width,
+                activation=activation,
+                kernel_initializer=keras.initializers.GlorotUniform(seed=int(seed)),
+                name=f"{name}_dense_{index}",
+            )
+        )
+    return keras.Sequential(layers, name=name)
+
+
+def dense_stack_state(model):
+    """Return the state of a `dense_stack` model as plain values and arrays.
+
+    Parameters
+    ----------
+    model : keras.Sequential
+        A model built by `dense_stack`.
+
+    Returns
+    -------
+    state : dict
+        ``"name"`` (str), ``"activations"`` (list of str, one per layer) and
+        ``"weights"`` (list of ndarray: kernel and bias of each layer).
+    """
+    return {
+        "name": model.name,
+        "activations": [layer.get_config()["activation"] for layer in model.layers],
+        "weights": model.get_weights(),
+    }
+
+
+def dense_stack_from_state(state):
+    """Rebuild a stack from `dense_stack_state`'s output.
+
+    Parameters
+    ----------
+    state : dict
+        As returned by `dense_stack_state`.
+
+    Returns
+    -------
+    model : keras.Sequential
+        A model that computes exactly what the saved one computed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dense_autoencoder._networks import (
+    ...     dense_stack, dense_stack_from_state, dense_stack_state, predict)
+    >>> model = dense_stack(3, (4, 2), ("relu", "linear"), (0, 1), "stack")
+    >>> copy = dense_stack_from_state(dense_stack_state(model))
+    >>> X = np.ones((5, 3), dtype=np.float32)
+    >>> bool(np.array_equal(predict(model, X), predict(copy, X)))
+    True
+    """
+    kernels = state["weights"][0::2]
+    model = dense_stack(
+        kernels[0].shape[0],
+        [kernel.shape[1] for kernel in kernels],
+        state["activations"],
+        [0] * len(kernels),
+        state["name"],
+    )
+    model.set_weights(state["weights"])
+    return model
+
+
+def build_autoencoder(
+    n_features,
+    hidden_layer_sizes,
+    latent_dim,
+    *,
+    activation,
+    latent_activation,
+    output_activation,
+    seeds,
+):
+    """Build a dense autoencoder whose decoder mirrors its encoder.
+
+    Parameters
+    ----------
+    n_features : int
+        Width of the input and of the reconstruction.
+    hidden_layer_sizes : tuple of int
+        Widths of the encoder's hidden layers; the decoder uses them reversed.
+    latent_dim : int
+        Width of the code.
+    activation : str
+        Activation of the hidden layers.
+    latent_activation : str
+        Activation of the code layer.
+    output_activation : str
+        Activation of the reconstruction layer.
+    seeds : sequence of int
+        One initializer seed per layer: ``2 * (len(hidden_layer_sizes) + 1)``.
+
+    Returns
+    -------
+    encoder : keras.Sequential
+        Maps ``(batch, n_features)`` to ``(batch, latent_dim)``.
+    decoder : keras.Sequential
+        Maps ``(batch, latent_dim)`` to ``(batch, n_features)``.
+    autoencoder : keras.Model
+        The decoder applied to the encoder, sharing their layers; the model
+        that is trained.
+
+    Examples
+    --------
+    >>> from dense_autoencoder._networks import build_autoencoder
+    >>> encoder, decoder, autoencoder = build_autoencoder(
+    ...     64, (32,), 8, activation="relu", latent_activation="linear",
+    ...     output_activation="linear", seeds=range(4))
+    >>> encoder.output_shape, decoder.output_shape
+    ((None, 8), (None, 64))
+    """
+    hidden = tuple(hidden_layer_sizes)
+    n_layers = len(hidden) + 1
+    encoder = dense_stack(
+        n_features,
+        (*hidden, latent_dim),
+        (activation,) * len(hidden) + (latent_activation,),
+        seeds[:n_layers],
+        "encoder",
+    )
+    decoder = dense_stack(
+        latent_dim,
+        (*reversed(hidden), n_features),
+        (activation,) * len(hidden) + (output_activation,),
+        seeds[n_layers:],
+        "decoder",
+    )
+    inputs = keras.Input(shape=(n_features,), name="autoencoder_input")
+    autoencoder = keras.Model(inputs, decoder(encoder(inputs)), name="autoencoder")
+    return encoder, decoder, autoencoder
+
+
+def compile_for_training(model, loss, learning_rate):
+    """Compile ``model`` with Adam and ``loss``, in place.
+
+    The optimizer is named explicitly: an auto-named optimizer registers a new
+    unique name in Keras's global state on every fit.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The model to train.
+    loss : str
+        A Keras loss name.
+    learning_rate : float
+        Adam's step size.
+    """
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate, name="adam"),
+        loss=loss,
+    )
+
+
+def predict(model, X, batch_size=PREDICT_BATCH_SIZE):
+    """Run a Keras model on a 2-D float32 array, chunk by chunk.
+
+    Calling the model directly costs a fraction of ``model.predict``, which sets
+    up a data pipeline on every call.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A built model.
+    X : ndarray of shape (n_samples, n_inputs), dtype float32
+        The input, with at least one row.
+    batch_size : int, default=PREDICT_BATCH_SIZE
+        Rows per call, to bound the memory of the intermediate layers.
+
+    Returns
+    -------
+    outputs : ndarray of shape (n_samples, n_outputs), dtype float32
+        The model's outputs, each row independent of how ``X`` was split.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dense_autoencoder._networks import dense_stack, predict
+    >>> model = dense_stack(3, (2,), ("linear",), (0,), "stack")
+    >>> predict(model, np.ones((5, 3), dtype=np.float32)).shape
+    (5, 2)
+    """
+    chunks = []
+    for start in range(0, X.shape[0], batch_size):
+        batch = X[start : start + batch_size]
+        if batch.shape[0] == 1:
+            # A lone row takes another matmul kernel, whose rounding differs;
+            # doubling it keeps each row's output independent of the batching.
+            output = model(np.concatenate([batch, batch]), training=False)[:1]
+        else:
+            output = model(batch, training=False)
+        chunks.append(keras.ops.convert_to_numpy(output))
+    return np.concatenate(chunks)
+
+
+def evaluate_loss(model, X, Y):
+    """Compiled loss of ``model`` on ``(X, Y)``, without tracing a new function.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model.
+    X : ndarray of shape (n_samples, n_inputs), dtype float32
+        The inputs.
+    Y : ndarray of shape (n_samples, n_outputs)
+        The targets.
+
+    Returns
+    -------
+    loss : float
+        The loss, regularization terms included, as training reports it.
+    """
+    loss = model.compute_loss(x=X, y=Y, y_pred=predict(model, X), training=False)
+    return float(keras.ops.convert_to_numpy(loss))
+
+
+def progress_bar(model, *, verbose, epochs, steps):
+    """Keras's own per-epoch progress display, to drive by hand.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The model being trained.
+    verbose : int
+        0 shows nothing, 1 a progress bar per epoch, 2 one line per epoch.
+    epochs : int
+        Number of epochs planned.
+    steps : int
+        Number of batches per epoch.
+
+    Returns
+    -------
+    callbacks : keras.callbacks.CallbackList
+        Call ``on_train_begin``, ``on_epoch_begin``, ``on_train_batch_end``,
+        ``on_epoch_end`` and ``on_train_end`` on it as training goes.
+    """
+    callbacks = [keras.callbacks.ProgbarLogger()] if verbose else []
+    return keras.callbacks.CallbackList(
+        callbacks, model=model, verbose=verbose, epochs=epochs, steps=steps
+    )
