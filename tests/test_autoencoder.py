@@ -1,0 +1,463 @@
+"""Behaviour of DenseAutoencoder."""
+
+import copy
+import hashlib
+import io
+import pickle
+import pickletools
+import random
+import subprocess
+import sys
+import textwrap
+
+import joblib
+import keras
+import numpy as np
+import pytest
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.datasets import load_digits
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler
+from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.validation import check_is_fitted
+
+from dense_autoencoder import DenseAutoencoder
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X / 16, y
+
+
+@pytest.fixture(scope="module")
+def small(digits):
+    """A fitted autoencoder on a few hundred digits, and its data."""
+    X = digits[0][:300]
+    return DenseAutoencoder(8, epochs=5, random_state=0).fit(X), X
+
+
+def _fitted_attributes(estimator):
+    return [name for name in vars(estimator) if name.endswith("_")]
+
+
+# Acceptance: usefulness in scikit-learn workflows.
+
+
+def test_pipeline_with_logistic_regression_reaches_093_on_digits():
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    pipeline = Pipeline(
+        [
+            ("scale", MinMaxScaler()),
+            ("ae", DenseAutoencoder(32, random_state=0)),
+            ("clf", LogisticRegression(max_iter=1000)),
+        ]
+    ).fit(X_train, y_train)
+    assert pipeline.score(X_test, y_test) >= 0.93
+
+
+def test_grid_search_without_labels_selects_the_larger_code(digits):
+    search = GridSearchCV(
+        DenseAutoencoder(epochs=20, random_state=0), {"latent_dim": [2, 16]}
+    ).fit(digits[0])
+    assert search.best_params_ == {"latent_dim": 16}
+
+
+def test_training_lowers_the_loss_and_records_history(small):
+    autoencoder, _ = small
+    history = autoencoder.history_
+    assert set(history) == {"loss", "val_loss"}
+    assert len(history["loss"]) == len(history["val_loss"]) == autoencoder.n_iter_
+    assert history["loss"][-1] < history["loss"][0]
+    assert history["val_loss"][-1] < history["val_loss"][0]
+
+
+def test_no_validation_means_no_val_loss(digits):
+    autoencoder = DenseAutoencoder(
+        4, epochs=2, validation_fraction=0, random_state=0
+    ).fit(digits[0][:100])
+    assert set(autoencoder.history_) == {"loss"}
+
+
+# Shapes: vectors and images.
+
+
+def test_image_round_trip_keeps_the_sample_shape(digits):
+    images = digits[0][:200].reshape(-1, 8, 8)
+    autoencoder = DenseAutoencoder(5, epochs=2, random_state=0).fit(images)
+    codes = autoencoder.transform(images)
+    assert codes.shape == (200, 5)
+    assert autoencoder.n_features_in_ == 64
+    assert autoencoder.sample_shape_ == (8, 8)
+    assert autoencoder.inverse_transform(codes).shape == (200, 8, 8)
+    # Flattened samples are the same samples.
+    np.testing.assert_array_equal(autoencoder.transform(images.reshape(200, 64)), codes)
+
+
+def test_images_of_another_shape_are_refused(digits):
+    images = digits[0][:100].reshape(-1, 8, 8)
+    autoencoder = DenseAutoencoder(3, epochs=1, random_state=0).fit(images)
+    with pytest.raises(ValueError, match=r"samples of shape \(4, 16\).*\(8, 8\)"):
+        autoencoder.transform(images.reshape(-1, 4, 16))
+
+
+def test_auto_architecture_mirrors_the_reference(digits):
+    autoencoder = DenseAutoencoder(16, epochs=1, random_state=0).fit(digits[0][:50])
+    assert autoencoder.hidden_layer_sizes_ == (32,)
+    assert [layer.units for layer in autoencoder.encoder_.layers] == [32, 16]
+    assert [layer.units for layer in autoencoder.decoder_.layers] == [32, 64]
+
+
+def test_auto_hidden_layer_is_never_narrower_than_the_code():
+    X = np.random.RandomState(0).rand(20, 6)
+    autoencoder = DenseAutoencoder(4, epochs=1, random_state=0).fit(X)
+    assert autoencoder.hidden_layer_sizes_ == (4,)
+
+
+@pytest.mark.parametrize("sizes", [(), (40, 20)])
+def test_explicit_hidden_layers(digits, sizes):
+    autoencoder = DenseAutoencoder(
+        6, hidden_layer_sizes=sizes, epochs=1, random_state=0
+    ).fit(digits[0][:50])
+    assert [layer.units for layer in autoencoder.encoder_.layers] == [*sizes, 6]
+    assert [layer.units for layer in autoencoder.decoder_.layers] == [
+        *reversed(sizes),
+        64,
+    ]
+
+
+def test_activations_shape_the_outputs(digits):
+    X = digits[0][:100]
+    autoencoder = DenseAutoencoder(
+        8,
+        latent_activation="relu",
+        output_activation="sigmoid",
+        epochs=2,
+        random_state=0,
+    ).fit(X)
+    assert autoencoder.transform(X).min() >= 0
+    reconstruction = autoencoder.inverse_transform(autoencoder.transform(X))
+    assert 0 < reconstruction.min() and reconstruction.max() < 1
+
+
+def test_batch_larger_than_the_data_is_clipped():
+    X = np.random.RandomState(0).rand(10, 4)
+    autoencoder = DenseAutoencoder(2, batch_size=1000, epochs=3, random_state=0).fit(X)
+    assert autoencoder.n_iter_ == 3
+
+
+# Outputs.
+
+
+def test_transform_is_float32_and_matches_the_keras_encoder(small):
+    autoencoder, X = small
+    codes = autoencoder.transform(X)
+    assert codes.dtype == np.float32
+    expected = keras.ops.convert_to_numpy(autoencoder.encoder_(X.astype(np.float32)))
+    np.testing.assert_allclose(codes, expected, rtol=1e-6, atol=1e-6)
+
+
+def test_one_row_transform_equals_its_row_in_a_batch(small):
+    autoencoder, X = small
+    codes = autoencoder.transform(X)
+    for row in (0, 7, len(X) - 1):
+        np.testing.assert_array_equal(
+            autoencoder.transform(X[row : row + 1]), codes[[row]]
+        )
+
+
+def test_score_samples_is_the_negative_reconstruction_error(small):
+    autoencoder, X = small
+    reconstruction = autoencoder.inverse_transform(autoencoder.transform(X))
+    expected = -np.mean(
+        (reconstruction.astype(np.float64) - X.astype(np.float32)) ** 2, axis=1
+    )
+    scores = autoencoder.score_samples(X)
+    assert scores.shape == (len(X),)
+    np.testing.assert_allclose(scores, expected, rtol=1e-6)
+    assert autoencoder.score(X) == pytest.approx(scores.mean())
+
+
+def test_score_flags_data_unlike_the_training_data(small):
+    autoencoder, X = small
+    noise = np.random.RandomState(0).rand(*X.shape)
+    assert autoencoder.score(X) > autoencoder.score(noise)
+
+
+def test_feature_names_out_and_pandas_output(small):
+    pd = pytest.importorskip("pandas")
+    autoencoder, X = small
+    names = [f"denseautoencoder{i}" for i in range(8)]
+    assert list(autoencoder.get_feature_names_out()) == names
+    frame = clone(autoencoder).set_output(transform="pandas").fit(X).transform(X)
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == names
+
+
+def test_feature_names_are_remembered_from_a_dataframe(digits):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(digits[0][:50], columns=[f"pixel{i}" for i in range(64)])
+    autoencoder = DenseAutoencoder(3, epochs=1, random_state=0).fit(frame)
+    assert list(autoencoder.feature_names_in_) == list(frame.columns)
+
+
+def test_inverse_transform_refuses_codes_of_the_wrong_width(small):
+    autoencoder, _ = small
+    with pytest.raises(
+        ValueError, match="X has 5 features, but DenseAutoencoder is expecting 8"
+    ):
+        autoencoder.inverse_transform(np.zeros((2, 5)))
+
+
+# Early stopping.
+
+
+def test_early_stopping_stops_after_n_iter_no_change_stale_epochs(digits):
+    autoencoder = DenseAutoencoder(
+        4, epochs=50, n_iter_no_change=3, tol=0.99, random_state=0
+    ).fit(digits[0][:200])
+    # Nothing improves by 99%, so only the first epoch counts as progress.
+    assert autoencoder.n_iter_ == 4
+
+
+def test_early_stopping_restores_the_best_epoch(digits):
+    X = digits[0][:300]
+    params = dict(latent_dim=4, learning_rate_init=0.03, random_state=0, tol=0)
+    stopped = DenseAutoencoder(**params, epochs=60, n_iter_no_change=3).fit(X)
+    best_epoch = int(np.argmin(stopped.history_["val_loss"])) + 1
+    assert best_epoch < stopped.n_iter_ < 60
+    # Training is deterministic, so a run that ends at the best epoch has the
+    # weights that early stopping restored.
+    reference = DenseAutoencoder(**params, epochs=best_epoch, early_stopping=False).fit(
+        X
+    )
+    np.testing.assert_array_equal(stopped.transform(X), reference.transform(X))
+
+
+def test_without_early_stopping_every_epoch_runs(digits):
+    autoencoder = DenseAutoencoder(
+        4, epochs=6, tol=0.99, n_iter_no_change=1, early_stopping=False, random_state=0
+    ).fit(digits[0][:100])
+    assert autoencoder.n_iter_ == 6
+
+
+# Reproducibility and global state.
+
+
+def test_same_seed_gives_bitwise_equal_outputs_and_another_seed_does_not(digits):
+    X = digits[0][:200]
+    first = DenseAutoencoder(4, epochs=3, random_state=42).fit(X).transform(X)
+    second = DenseAutoencoder(4, epochs=3, random_state=42).fit(X).transform(X)
+    other = DenseAutoencoder(4, epochs=3, random_state=43).fit(X).transform(X)
+    np.testing.assert_array_equal(first, second)
+    assert not np.array_equal(first, other)
+
+
+_FIT_IN_A_FRESH_PROCESS = textwrap.dedent(
+    """
+    import hashlib
+    from sklearn.datasets import load_digits
+    from dense_autoencoder import DenseAutoencoder
+    X = load_digits().data[:200] / 16
+    codes = DenseAutoencoder(4, epochs=3, random_state=42).fit(X).transform(X)
+    print(hashlib.sha256(codes.tobytes()).hexdigest())
+    """
+)
+
+
+def test_same_seed_gives_bitwise_equal_outputs_across_processes(digits):
+    X = digits[0][:200]
+    codes = DenseAutoencoder(4, epochs=3, random_state=42).fit(X).transform(X)
+    result = subprocess.run(
+        [sys.executable, "-c", _FIT_IN_A_FRESH_PROCESS],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == hashlib.sha256(codes.tobytes()).hexdigest()
+
+
+def test_fit_leaves_global_random_state_untouched(digits):
+    X = digits[0][:100]
+    keras.utils.set_random_seed(1234)
+    expected_keras_draw = keras.ops.convert_to_numpy(keras.random.uniform((4,)))
+    keras.utils.set_random_seed(1234)
+    python_state = random.getstate()
+    numpy_state = np.random.get_state()  # noqa: NPY002 (the global state is the point)
+
+    DenseAutoencoder(3, epochs=2, random_state=0).fit(X).transform(X)
+
+    assert random.getstate() == python_state
+    after = np.random.get_state()  # noqa: NPY002 (the global state is the point)
+    assert after[0] == numpy_state[0]
+    np.testing.assert_array_equal(after[1], numpy_state[1])
+    assert after[2:] == numpy_state[2:]
+    # Keras's global seed generator did not advance.
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(keras.random.uniform((4,))), expected_keras_draw
+    )
+
+
+def test_fit_leaves_tensorflow_determinism_flag_untouched(digits):
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("TensorFlow's flag exists only on the TensorFlow backend")
+    # No public getter exists for the flag; the test reads TensorFlow's own.
+    from tensorflow.python.framework.config import is_op_determinism_enabled
+
+    before = is_op_determinism_enabled()
+    DenseAutoencoder(3, epochs=2, random_state=0).fit(digits[0][:100])
+    assert is_op_determinism_enabled() == before
+
+
+# Verbosity.
+
+
+def test_verbose_0_prints_nothing(digits, capfd):
+    DenseAutoencoder(3, epochs=2, random_state=0).fit(digits[0][:100])
+    out, err = capfd.readouterr()
+    assert out == ""
+    assert err == ""
+
+
+def test_verbose_1_shows_a_progress_bar_per_epoch(digits, capfd):
+    DenseAutoencoder(3, epochs=2, verbose=1, random_state=0).fit(digits[0][:100])
+    out, _ = capfd.readouterr()
+    assert "Epoch 1/2" in out and "Epoch 2/2" in out
+    assert "val_loss" in out
+    assert "━" in out
+
+
+def test_verbose_2_prints_one_line_per_epoch(digits, capfd):
+    DenseAutoencoder(3, epochs=2, verbose=2, random_state=0).fit(digits[0][:100])
+    out, _ = capfd.readouterr()
+    assert out.count("val_loss") == 2
+    assert "━" not in out
+
+
+# Bad input: clear errors, and nothing half-fitted left behind.
+
+
+@pytest.mark.parametrize(
+    "X, error, message",
+    [
+        (
+            np.array([[0.0, np.nan], [1.0, 2.0], [3.0, 4.0]]),
+            ValueError,
+            "Input X contains NaN",
+        ),
+        (
+            np.array([[0.0, np.inf], [1.0, 2.0], [3.0, 4.0]]),
+            ValueError,
+            "Input X contains infinity",
+        ),
+        (sparse.csr_matrix(np.eye(4)), TypeError, "Sparse data was passed"),
+        (np.arange(5.0), ValueError, "Expected 2D array, got 1D array"),
+        (np.ones((1, 3)), ValueError, r"Found array with 1 sample\(s\)"),
+        (
+            np.array([["a", "b"], ["c", "d"]]),
+            ValueError,
+            "could not convert string to float",
+        ),
+    ],
+    ids=["nan", "inf", "sparse", "1d", "one-sample", "strings"],
+)
+def test_bad_input_is_refused_and_leaves_nothing_fitted(small, X, error, message):
+    autoencoder = copy.deepcopy(small[0])
+    with pytest.raises(error, match=message):
+        autoencoder.fit(X)
+    assert _fitted_attributes(autoencoder) == []
+    with pytest.raises(NotFittedError):
+        check_is_fitted(autoencoder)
+
+
+def test_transform_with_another_width_uses_scikit_learn_wording(small):
+    autoencoder, _ = small
+    with pytest.raises(
+        ValueError,
+        match="X has 10 features, but DenseAutoencoder is expecting 64 features",
+    ):
+        autoencoder.transform(np.ones((2, 10)))
+
+
+def test_methods_refuse_to_run_before_fit():
+    autoencoder = DenseAutoencoder()
+    for method in ("transform", "inverse_transform", "score_samples", "score"):
+        with pytest.raises(NotFittedError):
+            getattr(autoencoder, method)(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (
+            {"latent_dim": 0},
+            "'latent_dim' parameter .* int in the range \\[1, inf\\). Got 0",
+        ),
+        ({"activation": "relux"}, "'activation' parameter .* Got 'relux'"),
+        ({"validation_fraction": 1.0}, "'validation_fraction' parameter .* Got 1.0"),
+        ({"hidden_layer_sizes": (10, 0)}, r"positive integers, got \(10, 0\)"),
+        ({"hidden_layer_sizes": "big"}, "'hidden_layer_sizes' parameter .* Got 'big'"),
+    ],
+)
+def test_bad_parameters_are_named_in_the_error(params, message):
+    X = np.random.RandomState(0).rand(10, 4)
+    with pytest.raises((InvalidParameterError, ValueError), match=message):
+        DenseAutoencoder(**params).fit(X)
+
+
+# Persistence.
+
+
+def _pickled_names(payload):
+    """Every string in a pickle: module and class names included."""
+    return [arg for _, arg, _ in pickletools.genops(payload) if isinstance(arg, str)]
+
+
+@pytest.mark.parametrize("protocol", ["pickle", "joblib", "deepcopy"])
+def test_round_trip_transforms_bitwise_identically(small, protocol):
+    autoencoder, X = small
+    if protocol == "pickle":
+        restored = pickle.loads(pickle.dumps(autoencoder))
+    elif protocol == "joblib":
+        buffer = io.BytesIO()
+        joblib.dump(autoencoder, buffer)
+        buffer.seek(0)
+        restored = joblib.load(buffer)
+    else:
+        restored = copy.deepcopy(autoencoder)
+    codes = autoencoder.transform(X)
+    np.testing.assert_array_equal(restored.transform(X), codes)
+    np.testing.assert_array_equal(
+        restored.inverse_transform(codes), autoencoder.inverse_transform(codes)
+    )
+    assert restored.history_ == autoencoder.history_
+    # The original still works: pickling must not have touched it.
+    np.testing.assert_array_equal(autoencoder.transform(X), codes)
+
+
+def test_pickle_holds_no_keras_object(small):
+    names = _pickled_names(pickle.dumps(small[0]))
+    assert "dense_autoencoder._autoencoder" in names
+    assert not [name for name in names if name.startswith(("keras", "tensorflow"))]
+
+
+def test_unfitted_pickle_and_clone_keep_the_parameters():
+    autoencoder = DenseAutoencoder(
+        7, hidden_layer_sizes=(20,), epochs=3, random_state=1
+    )
+    assert (
+        pickle.loads(pickle.dumps(autoencoder)).get_params() == autoencoder.get_params()
+    )
+    assert clone(autoencoder).get_params() == autoencoder.get_params()
+
+
+def test_pickle_restores_the_activations_it_was_fitted_with(small):
+    autoencoder = copy.deepcopy(small[0]).set_params(activation="tanh")
+    X = small[1]
+    restored = pickle.loads(pickle.dumps(autoencoder))
+    np.testing.assert_array_equal(restored.transform(X), small[0].transform(X))

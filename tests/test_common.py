@@ -1,0 +1,28 @@
+"""scikit-learn's estimator checks, on fast settings."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from dense_autoencoder import DenseAutoencoder
+
+# Fast settings for every check in one place: tiny networks, few epochs.
+FAST_ESTIMATORS = [
+    DenseAutoencoder(latent_dim=2, epochs=3, batch_size=16, random_state=0),
+]
+
+# Checks expected to fail, by estimator class, each with its reason.
+EXPECTED_FAILED_CHECKS = {
+    "DenseAutoencoder": {},
+}
+
+
+def _expected_failed_checks(estimator):
+    return EXPECTED_FAILED_CHECKS[type(estimator).__name__]
+
+
+@parametrize_with_checks(
+    FAST_ESTIMATORS,
+    expected_failed_checks=_expected_failed_checks,
+    xfail_strict=True,
+)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
