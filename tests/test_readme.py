@@ -1,0 +1,51 @@
+"""The README's promises: its example runs, and CI runs its test command."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+
+
+def _blocks(language):
+    return re.findall(rf"```{language}\n(.*?)```", README.read_text(), flags=re.DOTALL)
+
+
+def test_readme_has_exactly_two_set_up_commands():
+    commands = [block.strip() for block in _blocks("bash")]
+    assert len(commands) == 2
+    assert all(command.startswith("python3 -m venv .venv") for command in commands)
+    assert "examples/plot_quickstart.py" in commands[0]
+    assert "pytest" in commands[1]
+
+
+def test_ci_runs_the_readme_test_command():
+    test_command = _blocks("bash")[1].strip()
+    ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert test_command in ci_lines
+
+
+def test_readme_example_runs_and_prints_what_it_says(capsys):
+    (example,) = _blocks("python")
+    assert len([line for line in example.splitlines() if line.strip()]) == 10
+    exec(compile(example, str(README), "exec"), {})
+    shape, accuracy = capsys.readouterr().out.split("\n")[:2]
+    assert shape == "(5, 16)"
+    assert 0.8 < float(accuracy) <= 1.0
+
+
+def test_the_main_job_prints_reconstruction_error_and_accuracy():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "plot_quickstart.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = dict(
+        re.findall(r"^(.*?):\s+([0-9.]+)$", result.stdout, flags=re.MULTILINE)
+    )
+    assert 0 < float(figures["test reconstruction MSE, DenseAutoencoder(32)"]) < 0.05
+    codes_accuracy = "test accuracy, autoencoder codes + logistic regression"
+    assert float(figures[codes_accuracy]) >= 0.93
