@@ -129,9 +129,7 @@ class BaseDenseNetwork(BaseEstimator):
         batch_size = min(self.batch_size, n_samples)
         n_batches = -(-n_samples // batch_size)
         monitor = "loss" if validation_data is None else "val_loss"
-        history = (
-            {"loss": []} if validation_data is None else {"loss": [], "val_loss": []}
-        )
+        history = {"loss": []}
         progress = progress_bar(
             model, verbose=int(self.verbose), epochs=self.epochs, steps=n_batches
         )
@@ -149,7 +147,7 @@ class BaseDenseNetwork(BaseEstimator):
             if validation_data is not None:
                 logs["val_loss"] = evaluate_loss(model, *validation_data)
             for key, value in logs.items():
-                history[key].append(float(value))
+                history.setdefault(key, []).append(float(value))
             progress.on_epoch_end(epoch, logs)
 
             current = logs[monitor]
