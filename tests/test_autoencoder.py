@@ -145,6 +145,36 @@ def test_activations_shape_the_outputs(digits):
     assert 0 < reconstruction.min() and reconstruction.max() < 1
 
 
+def test_hidden_activation_is_used_by_the_hidden_layers(digits):
+    autoencoder = DenseAutoencoder(4, activation="tanh", epochs=1, random_state=0).fit(
+        digits[0][:50]
+    )
+    activations = [
+        layer.get_config()["activation"]
+        for model in (autoencoder.encoder_, autoencoder.decoder_)
+        for layer in model.layers
+    ]
+    assert activations == ["tanh", "linear", "tanh", "linear"]
+
+
+def test_learning_rate_sets_the_step_size(digits):
+    X = digits[0][:200]
+    params = dict(latent_dim=4, epochs=5, early_stopping=False, random_state=0)
+    frozen = DenseAutoencoder(**params, learning_rate_init=1e-9).fit(X).history_
+    moving = DenseAutoencoder(**params, learning_rate_init=1e-2).fit(X).history_
+    assert frozen["loss"][-1] == pytest.approx(frozen["loss"][0], rel=1e-3)
+    assert moving["loss"][-1] < 0.8 * moving["loss"][0]
+
+
+def test_batch_size_sets_the_number_of_steps_per_epoch(digits, capfd):
+    # 100 rows, 10 held out: 90 training rows make 3 batches of 32.
+    DenseAutoencoder(3, batch_size=32, epochs=1, verbose=2, random_state=0).fit(
+        digits[0][:100]
+    )
+    out, _ = capfd.readouterr()
+    assert "3/3 - " in out
+
+
 def test_batch_larger_than_the_data_is_clipped():
     X = np.random.RandomState(0).rand(10, 4)
     autoencoder = DenseAutoencoder(2, batch_size=1000, epochs=3, random_state=0).fit(X)
