@@ -211,8 +211,14 @@ class DenseAutoencoder(
             X, sample_shape = self._validate_samples(X, reset=True)
             hidden = self._resolve_hidden_layer_sizes(X.shape[1], self.latent_dim)
             rng = check_random_state(self.random_state)
-            encoder, decoder, autoencoder = self._build(
-                X.shape[1], hidden, seeds=self._draw_seeds(rng, 2 * len(hidden) + 2)
+            encoder, decoder, autoencoder = build_autoencoder(
+                X.shape[1],
+                hidden,
+                self.latent_dim,
+                activation=self.activation,
+                latent_activation=self.latent_activation,
+                output_activation=self.output_activation,
+                seeds=self._draw_seeds(rng, 2 * len(hidden) + 2),
             )
             compile_for_training(
                 autoencoder, "mean_squared_error", self.learning_rate_init
@@ -307,18 +313,6 @@ class DenseAutoencoder(
     def _n_features_out(self):
         """Number of latent features, for ``get_feature_names_out``."""
         return self.encoder_.output_shape[-1]
-
-    def _build(self, n_features, hidden_layer_sizes, seeds):
-        """Build the encoder, decoder and training model from the parameters."""
-        return build_autoencoder(
-            n_features,
-            hidden_layer_sizes,
-            self.latent_dim,
-            activation=self.activation,
-            latent_activation=self.latent_activation,
-            output_activation=self.output_activation,
-            seeds=seeds,
-        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -169,9 +169,14 @@ class BaseDenseNetwork(BaseEstimator):
         try:
             yield
         except BaseException:
-            for name in [key for key in vars(self) if key.endswith("_")]:
-                if not name.startswith("__"):
-                    delattr(self, name)
+            # The attributes that check_is_fitted counts as fitted state.
+            fitted = [
+                key
+                for key in vars(self)
+                if key.endswith("_") and not key.startswith("__")
+            ]
+            for name in fitted:
+                delattr(self, name)
             raise
 
     def __getstate__(self):
