@@ -209,7 +209,9 @@ class DenseAutoencoder(
         """
         with self._discard_state_on_error():
             X, sample_shape = self._validate_samples(X, reset=True)
-            hidden = self._resolve_hidden_layer_sizes(X.shape[1], self.latent_dim)
+            hidden = self._check_hidden_layer_sizes()
+            if hidden is None:
+                hidden = (max(X.shape[1] // 2, self.latent_dim),)
             rng = check_random_state(self.random_state)
             encoder, decoder, autoencoder = build_autoencoder(
                 X.shape[1],
@@ -223,7 +225,11 @@ class DenseAutoencoder(
             compile_for_training(
                 autoencoder, "mean_squared_error", self.learning_rate_init
             )
-            history = self._train(autoencoder, X, X, rng)
+            train, val = self._split_validation(X.shape[0], rng)
+            validation_data = None if val is None else (X[val], X[val])
+            history = self._train(
+                autoencoder, X[train], X[train], validation_data, rng, self.epochs
+            )
 
             self.encoder_, self.decoder_ = encoder, decoder
             self.hidden_layer_sizes_ = hidden

@@ -48,8 +48,8 @@ class BaseDenseNetwork(BaseEstimator):
         "verbose": [Interval(Integral, 0, 2, closed="both"), "boolean"],
     }
 
-    def _validate_samples(self, X, *, reset):
-        """Validate 2-D or n-D samples; return them flat, as float32.
+    def _validate_samples(self, X, y="no_validation", *, reset):
+        """Validate 2-D or n-D samples, and targets if given; flatten the samples.
 
         Samples may be arrays of any shape, such as images of shape
         ``(n_samples, height, width)``; they are flattened to
@@ -58,8 +58,9 @@ class BaseDenseNetwork(BaseEstimator):
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_features), dtype float32
-            The validated samples.
+        validated : ndarray or tuple of ndarray
+            ``X`` of shape (n_samples, n_features), dtype float32; ``(X, y)``
+            when ``y`` is given.
         sample_shape : tuple of int
             The shape of one sample as given.
         """
@@ -73,15 +74,20 @@ class BaseDenseNetwork(BaseEstimator):
                     f"{self.sample_shape_}."
                 )
             X = np.reshape(X, (X.shape[0], -1))
-        X = validate_data(
-            self, X, reset=reset, dtype=np.float32, ensure_min_samples=2 if reset else 1
+        validated = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            dtype=np.float32,
+            ensure_min_samples=2 if reset else 1,
         )
-        return X, sample_shape or (X.shape[1],)
+        return validated, sample_shape or (self.n_features_in_,)
 
-    def _resolve_hidden_layer_sizes(self, n_features, smallest):
-        """Resolve the encoder's hidden layer widths, ``"auto"`` included."""
+    def _check_hidden_layer_sizes(self):
+        """Return the hidden layer widths as a tuple of int; None for ``"auto"``."""
         if isinstance(self.hidden_layer_sizes, str):
-            return (max(n_features // 2, smallest),)
+            return None
         sizes = tuple(self.hidden_layer_sizes)
         if not all(isinstance(size, Integral) and size >= 1 for size in sizes):
             raise ValueError(
@@ -95,21 +101,33 @@ class BaseDenseNetwork(BaseEstimator):
         """One initializer seed per layer, from the estimator's own generator."""
         return rng.randint(_MAX_SEED, size=n_seeds)
 
-    def _split_validation(self, X, Y, rng):
-        """Hold out a seeded, shuffled share of the rows for validation.
+    def _split_validation(self, n_samples, rng, y=None):
+        """Seeded, shuffled train and validation row indices.
 
-        Returns ``(X_train, Y_train, validation_data)`` with
-        ``validation_data`` None when ``validation_fraction`` is 0.
+        ``validation_fraction`` of the rows, at least one, are held out. Given
+        class labels ``y``, the split is stratified: rows are grouped by class
+        in a shuffled order and picked at even intervals, so that each class
+        keeps its share.
+
+        Returns
+        -------
+        train : ndarray of int
+            Sorted indices of the training rows.
+        validation : ndarray of int or None
+            Sorted indices of the validation rows; None when
+            ``validation_fraction`` is 0.
         """
         if self.validation_fraction == 0:
-            return X, Y, None
-        n_samples = X.shape[0]
+            return np.arange(n_samples), None
         n_val = min(n_samples - 1, max(1, round(self.validation_fraction * n_samples)))
         order = rng.permutation(n_samples)
-        train, val = np.sort(order[n_val:]), np.sort(order[:n_val])
-        return X[train], Y[train], (X[val], Y[val])
+        if y is not None:
+            order = order[np.argsort(y[order], kind="stable")]
+        is_val = np.zeros(n_samples, dtype=bool)
+        is_val[order[np.arange(n_val) * n_samples // n_val]] = True
+        return np.flatnonzero(~is_val), np.flatnonzero(is_val)
 
-    def _train(self, model, X, Y, rng):
+    def _train(self, model, X, Y, validation_data, rng, epochs):
         """Train a compiled ``model`` on ``(X, Y)`` with the estimator's settings.
 
         Each epoch visits the training rows in an order drawn from ``rng``:
@@ -119,29 +137,41 @@ class BaseDenseNetwork(BaseEstimator):
         ``tol`` for ``n_iter_no_change`` epochs, and the weights of the best
         epoch are restored.
 
+        Parameters
+        ----------
+        model : keras.Model
+            A compiled model.
+        X, Y : ndarray
+            Training inputs and targets.
+        validation_data : tuple of ndarray or None
+            Validation inputs and targets, or None.
+        rng : numpy.random.RandomState
+            Draws the order of the rows in each epoch.
+        epochs : int
+            Maximum number of epochs.
+
         Returns
         -------
         history : dict of str to list of float
             Per-epoch ``"loss"``, and ``"val_loss"`` when validating.
         """
-        X_train, Y_train, validation_data = self._split_validation(X, Y, rng)
-        n_samples = X_train.shape[0]
+        n_samples = X.shape[0]
         batch_size = min(self.batch_size, n_samples)
         n_batches = -(-n_samples // batch_size)
         monitor = "loss" if validation_data is None else "val_loss"
         history = {"loss": []}
         progress = progress_bar(
-            model, verbose=int(self.verbose), epochs=self.epochs, steps=n_batches
+            model, verbose=int(self.verbose), epochs=epochs, steps=n_batches
         )
         best_loss, best_weights, n_stale = np.inf, None, 0
         progress.on_train_begin()
-        for epoch in range(self.epochs):
+        for epoch in range(epochs):
             progress.on_epoch_begin(epoch)
             order = rng.permutation(n_samples)
             total = 0.0
             for step, start in enumerate(range(0, n_samples, batch_size)):
                 rows = order[start : start + batch_size]
-                total += model.train_on_batch(X_train[rows], Y_train[rows]) * len(rows)
+                total += model.train_on_batch(X[rows], Y[rows]) * len(rows)
                 logs = {"loss": total / (start + len(rows))}
                 progress.on_train_batch_end(step, logs)
             if validation_data is not None:

@@ -192,9 +192,75 @@ def build_autoencoder(
         seeds[n_layers:],
         "decoder",
     )
-    inputs = keras.Input(shape=(n_features,), name="autoencoder_input")
-    autoencoder = keras.Model(inputs, decoder(encoder(inputs)), name="autoencoder")
-    return encoder, decoder, autoencoder
+    return encoder, decoder, chain(encoder, decoder, "autoencoder")
+
+
+def build_head(
+    n_inputs, hidden_layer_sizes, n_classes, *, activation, seeds, initial_weights=None
+):
+    """Build a classification head: Dense hidden layers, then a softmax layer.
+
+    Parameters
+    ----------
+    n_inputs : int
+        Width of the input: the latent code.
+    hidden_layer_sizes : tuple of int
+        Widths of the hidden layers; ``()`` puts the softmax on the input.
+    n_classes : int
+        Number of classes: the width of the softmax layer.
+    activation : str
+        Activation of the hidden layers.
+    seeds : sequence of int
+        One initializer seed per layer: ``len(hidden_layer_sizes) + 1``.
+    initial_weights : list of ndarray, default=None
+        Kernel and bias to start the first hidden layer from, such as a trained
+        decoder's; None keeps the seeded initialization.
+
+    Returns
+    -------
+    head : keras.Sequential
+        Maps ``(batch, n_inputs)`` to class probabilities
+        ``(batch, n_classes)``.
+
+    Examples
+    --------
+    >>> from dense_autoencoder._networks import build_head
+    >>> head = build_head(8, (16,), 3, activation="relu", seeds=(0, 1))
+    >>> head.output_shape
+    (None, 3)
+    """
+    hidden = tuple(hidden_layer_sizes)
+    head = dense_stack(
+        n_inputs,
+        (*hidden, n_classes),
+        (activation,) * len(hidden) + ("softmax",),
+        seeds,
+        "head",
+    )
+    if initial_weights is not None:
+        head.layers[0].set_weights(initial_weights)
+    return head
+
+
+def chain(first, second, name):
+    """One model that applies ``second`` to the output of ``first``.
+
+    The chained model shares the layers, and so the weights, of both.
+
+    Parameters
+    ----------
+    first, second : keras.Sequential
+        Built models; ``second`` takes what ``first`` outputs.
+    name : str
+        Name of the chained model.
+
+    Returns
+    -------
+    model : keras.Model
+        ``second(first(inputs))``.
+    """
+    inputs = keras.Input(shape=first.input_shape[1:], name=f"{name}_input")
+    return keras.Model(inputs, second(first(inputs)), name=name)
 
 
 def compile_for_training(model, loss, learning_rate):
