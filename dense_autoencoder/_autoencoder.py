@@ -13,7 +13,13 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._base import BaseDenseNetwork
-from ._networks import ACTIVATIONS, build_autoencoder, compile_for_training, predict
+from ._networks import (
+    ACTIVATIONS,
+    build_autoencoder,
+    compile_for_training,
+    predict,
+    shift_inputs,
+)
 
 
 class DenseAutoencoder(
@@ -58,8 +64,9 @@ class DenseAutoencoder(
     learning_rate_init : float, default=0.001
         Adam's step size.
 
-    batch_size : int, default=256
-        Samples per gradient step; clipped to the number of training samples.
+    batch_size : int, default=32
+        Samples per gradient step, as in Keras; clipped to the number of
+        training samples.
 
     epochs : int, default=100
         Maximum number of passes over the training data.
@@ -130,6 +137,11 @@ class DenseAutoencoder(
 
     Notes
     -----
+    The encoder trains on centred samples, and the decoder's output starts
+    from the mean sample when ``output_activation="linear"``: both condition
+    training far better, as PCA centres. The mean is then folded into the
+    encoder's first bias, so that ``encoder_`` takes samples as they come.
+
     Training and inference run on Keras 3 with its configured backend (by
     default TensorFlow, on the GPU when it has one). The library touches no
     global state: no global seed, no determinism flag, no ``clear_session``.
@@ -166,7 +178,7 @@ class DenseAutoencoder(
         latent_activation="linear",
         output_activation="linear",
         learning_rate_init=0.001,
-        batch_size=256,
+        batch_size=32,
         epochs=100,
         validation_fraction=0.1,
         early_stopping=True,
@@ -213,6 +225,7 @@ class DenseAutoencoder(
             if hidden is None:
                 hidden = (max(X.shape[1] // 2, self.latent_dim),)
             rng = check_random_state(self.random_state)
+            mean = X.mean(axis=0)
             encoder, decoder, autoencoder = build_autoencoder(
                 X.shape[1],
                 hidden,
@@ -221,15 +234,20 @@ class DenseAutoencoder(
                 latent_activation=self.latent_activation,
                 output_activation=self.output_activation,
                 seeds=self._draw_seeds(rng, 2 * len(hidden) + 2),
+                output_bias=mean if self.output_activation == "linear" else None,
             )
             compile_for_training(
                 autoencoder, "mean_squared_error", self.learning_rate_init
             )
             train, val = self._split_validation(X.shape[0], rng)
-            validation_data = None if val is None else (X[val], X[val])
+            # Centred inputs condition training far better; the mean is folded
+            # into the encoder afterwards, so that it takes X as it comes.
+            centred = X - mean
+            validation_data = None if val is None else (centred[val], X[val])
             history = self._train(
-                autoencoder, X[train], X[train], validation_data, rng, self.epochs
+                autoencoder, centred[train], X[train], validation_data, rng, self.epochs
             )
+            shift_inputs(encoder, mean)
 
             self.encoder_, self.decoder_ = encoder, decoder
             self.hidden_layer_sizes_ = hidden

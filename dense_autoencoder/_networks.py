@@ -137,6 +137,7 @@ def build_autoencoder(
     latent_activation,
     output_activation,
     seeds,
+    output_bias=None,
 ):
     """Build a dense autoencoder whose decoder mirrors its encoder.
 
@@ -156,6 +157,10 @@ def build_autoencoder(
         Activation of the reconstruction layer.
     seeds : sequence of int
         One initializer seed per layer: ``2 * (len(hidden_layer_sizes) + 1)``.
+    output_bias : ndarray of shape (n_features,), default=None
+        Initial bias of the reconstruction layer, such as the mean of the
+        data, so that training starts from that reconstruction; None keeps
+        zeros.
 
     Returns
     -------
@@ -192,7 +197,39 @@ def build_autoencoder(
         seeds[n_layers:],
         "decoder",
     )
+    if output_bias is not None:
+        output_layer = decoder.layers[-1]
+        output_layer.set_weights([output_layer.get_weights()[0], output_bias])
     return encoder, decoder, chain(encoder, decoder, "autoencoder")
+
+
+def shift_inputs(model, offset):
+    """Fold an input offset into the first layer's bias, in place.
+
+    A model trained on ``X - offset`` then computes the same on ``X`` itself:
+    ``W (x - offset) + b == W x + (b - offset W)``.
+
+    Parameters
+    ----------
+    model : keras.Sequential
+        A model built by `dense_stack`.
+    offset : ndarray of shape (n_inputs,)
+        What was subtracted from the inputs in training.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dense_autoencoder._networks import dense_stack, predict, shift_inputs
+    >>> model = dense_stack(3, (2,), ("relu",), (0,), "stack")
+    >>> X = np.ones((4, 3), dtype=np.float32)
+    >>> before = predict(model, X - 0.5)
+    >>> shift_inputs(model, np.full(3, 0.5, dtype=np.float32))
+    >>> bool(np.allclose(predict(model, X), before, atol=1e-6))
+    True
+    """
+    first = model.layers[0]
+    kernel, bias = first.get_weights()
+    first.set_weights([kernel, bias - offset @ kernel])
 
 
 def build_head(

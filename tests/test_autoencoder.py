@@ -491,3 +491,17 @@ def test_pickle_restores_the_activations_it_was_fitted_with(small):
     X = small[1]
     restored = pickle.loads(pickle.dumps(autoencoder))
     np.testing.assert_array_equal(restored.transform(X), small[0].transform(X))
+
+
+def test_training_does_not_depend_on_an_offset_of_the_data(digits):
+    # The encoder trains on centred samples and the decoder starts from the
+    # mean, so shifting every value by 50 changes nothing but rounding.
+    X = digits[0][:300]
+    plain = DenseAutoencoder(4, epochs=5, random_state=0).fit(X)
+    shifted = DenseAutoencoder(4, epochs=5, random_state=0).fit(X + 50)
+    np.testing.assert_allclose(
+        shifted.history_["val_loss"], plain.history_["val_loss"], rtol=1e-2
+    )
+    np.testing.assert_allclose(
+        shifted.transform(X + 50), plain.transform(X), rtol=1e-3, atol=1e-3
+    )
