@@ -1,7 +1,8 @@
 """Dense autoencoders as scikit-learn estimators, on Keras 3."""
 
 from ._autoencoder import DenseAutoencoder
+from ._classifier import LatentClassifier
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["DenseAutoencoder", "__version__"]
+__all__ = ["DenseAutoencoder", "LatentClassifier", "__version__"]

@@ -2,16 +2,23 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from dense_autoencoder import DenseAutoencoder
+from dense_autoencoder import DenseAutoencoder, LatentClassifier
 
 # Fast settings for every check in one place: tiny networks, few epochs.
 FAST_ESTIMATORS = [
     DenseAutoencoder(latent_dim=2, epochs=3, batch_size=16, random_state=0),
+    LatentClassifier(
+        DenseAutoencoder(latent_dim=4, epochs=10, batch_size=16),
+        epochs=20,
+        learning_rate_init=0.01,
+        random_state=0,
+    ),
 ]
 
 # Checks expected to fail, by estimator class, each with its reason.
 EXPECTED_FAILED_CHECKS = {
     "DenseAutoencoder": {},
+    "LatentClassifier": {},
 }
 
 

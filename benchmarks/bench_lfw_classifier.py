@@ -1,0 +1,178 @@
+"""LatentClassifier on the reference article's faces, beside its anchors.
+
+On Labeled Faces in the Wild (5 people with at least 100 images, resized by
+0.5, 75/25 split with random_state=0), prints the test accuracy of:
+
+- ``LatentClassifier()`` with its defaults, and with ``freeze_encoder=False``;
+- the article's recipe, written in plain Keras as the article does;
+- logistic regression on the pixels;
+- eigenfaces: PCA(150, whiten) and an RBF SVC, tuned as in scikit-learn's
+  face recognition example.
+
+Keras runs are repeated over seeds; the median and range are printed. Run
+from the repository root::
+
+    python benchmarks/bench_lfw_classifier.py [--seeds 5] [--data-home PATH]
+
+The data come from ``../shared/data`` beside the repository when it exists,
+offline; otherwise scikit-learn downloads them to its default data home.
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+from scipy.stats import loguniform
+from sklearn.datasets import fetch_lfw_people
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import RandomizedSearchCV, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.svm import SVC
+
+from dense_autoencoder import LatentClassifier
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def load_split(data_home):
+    """Load the article's data and its train/test split."""
+    offline = data_home is not None
+    faces = fetch_lfw_people(
+        data_home=data_home,
+        min_faces_per_person=100,
+        resize=0.5,
+        download_if_missing=not offline,
+    )
+    return train_test_split(faces.images, faces.target, test_size=0.25, random_state=0)
+
+
+def article_recipe(X_train, y_train, X_test, y_test, seed):
+    """Train the article's autoencoder and classifier in plain Keras; test accuracy."""
+    keras.utils.set_random_seed(seed)
+    shape = X_train.shape[1:]
+    n_features = int(np.prod(shape))
+    inputs = keras.Input(shape=shape)
+    hidden = keras.layers.Dense(n_features // 2, activation="relu")
+    code = keras.layers.Dense(420, activation="relu")
+    first_decoder_layer = keras.layers.Dense(n_features // 2, activation="relu")
+    latent = code(hidden(keras.layers.Flatten()(inputs)))
+    decoded = keras.layers.Dense(n_features)(first_decoder_layer(latent))
+    autoencoder = keras.Model(inputs, keras.layers.Reshape(shape)(decoded))
+    autoencoder.compile(optimizer="adam", loss="mse")
+    autoencoder.fit(X_train, X_train, epochs=100, validation_split=0.33, verbose=0)
+
+    # Encoder frozen, then the decoder's first hidden layer and a softmax.
+    hidden.trainable = code.trainable = False
+    n_classes = len(np.unique(y_train))
+    outputs = keras.layers.Dense(n_classes, activation="softmax")(
+        first_decoder_layer(latent)
+    )
+    classifier = keras.Model(inputs, outputs)
+    classifier.compile(
+        optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"]
+    )
+    classifier.fit(
+        X_train,
+        keras.utils.to_categorical(y_train, n_classes),
+        epochs=150,
+        validation_split=0.33,
+        verbose=0,
+    )
+    return float(np.mean(np.argmax(classifier(X_test), axis=1) == y_test))
+
+
+def eigenfaces(X_train, y_train, X_test, y_test):
+    """PCA(150, whiten) + RBF SVC, tuned as in scikit-learn's faces example."""
+    search = RandomizedSearchCV(
+        SVC(kernel="rbf", class_weight="balanced"),
+        {"C": loguniform(1e3, 1e5), "gamma": loguniform(1e-4, 1e-1)},
+        n_iter=10,
+        random_state=0,
+    )
+    model = make_pipeline(
+        PCA(150, svd_solver="randomized", whiten=True, random_state=42), search
+    )
+    return model.fit(X_train, y_train).score(X_test, y_test)
+
+
+def timed(function):
+    """Call ``function``; return its result and the seconds it took."""
+    start = time.perf_counter()
+    score = function()
+    return score, time.perf_counter() - start
+
+
+def report(name, runs):
+    """Print the median test accuracy and time of ``(score, seconds)`` runs."""
+    scores, seconds = zip(*runs, strict=True)
+    spread = f"  [{min(scores):.3f}, {max(scores):.3f}]" if len(scores) > 1 else ""
+    print(
+        f"{name:<44} {np.median(scores):.3f}{spread:<18} {np.median(seconds):6.1f} s",
+        flush=True,
+    )
+
+
+def main():
+    """Print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--data-home", default=None)
+    args = parser.parse_args()
+    data_home = args.data_home or (str(SHARED_DATA) if SHARED_DATA.exists() else None)
+    X_train, X_test, y_train, y_test = load_split(data_home)
+    flat_train = X_train.reshape(len(X_train), -1)
+    flat_test = X_test.reshape(len(X_test), -1)
+    seeds = range(args.seeds)
+    print(
+        f"LFW: {len(X_train)} training and {len(X_test)} test images of "
+        f"{X_train.shape[1]} x {X_train.shape[2]}; {args.seeds} seeds"
+    )
+    print(f"{'model':<44} {'test accuracy: median [range]':<24} time")
+
+    for name, params in [
+        ("LatentClassifier()", {}),
+        ("LatentClassifier(freeze_encoder=False)", {"freeze_encoder": False}),
+    ]:
+        runs = [
+            timed(
+                lambda seed=seed, params=params: (
+                    LatentClassifier(random_state=seed, **params)
+                    .fit(X_train, y_train)
+                    .score(X_test, y_test)
+                )
+            )
+            for seed in seeds
+        ]
+        report(name, runs)
+    report(
+        "article's recipe, plain Keras",
+        [
+            timed(
+                lambda seed=seed: article_recipe(X_train, y_train, X_test, y_test, seed)
+            )
+            for seed in seeds
+        ],
+    )
+    report(
+        "LogisticRegression on pixels",
+        [
+            timed(
+                lambda: (
+                    LogisticRegression(max_iter=1000)
+                    .fit(flat_train, y_train)
+                    .score(flat_test, y_test)
+                )
+            )
+        ],
+    )
+    report(
+        "eigenfaces: PCA(150, whiten) + SVC",
+        [timed(lambda: eigenfaces(flat_train, y_train, flat_test, y_test))],
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,363 @@
+"""LatentClassifier: an autoencoder's encoder with a trainable classification head."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import ClassifierMixin, _fit_context, clone
+from sklearn.frozen import FrozenEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+from ._autoencoder import DenseAutoencoder
+from ._base import BaseDenseNetwork
+from ._networks import (
+    build_head,
+    chain,
+    compile_for_training,
+    dense_stack_from_state,
+    dense_stack_state,
+    predict,
+)
+
+_LOSS = "sparse_categorical_crossentropy"
+
+
+class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
+    """Classifier on the latent code of a dense autoencoder.
+
+    The autoencoder is first fitted on ``X`` without the labels, unless it is
+    given already fitted in a :class:`~sklearn.frozen.FrozenEstimator`. A copy
+    of its encoder then feeds a head of Dense layers ending in a softmax, and
+    the head alone is trained on the codes, with the cross-entropy loss and
+    Adam: the encoder stays frozen. With ``freeze_encoder=False`` the encoder
+    and the head are then fine-tuned together, at a lower learning rate.
+
+    The default head follows the reference article: the decoder's first hidden
+    layer, starting from its trained weights, then the softmax layer.
+
+    Parameters
+    ----------
+    autoencoder : DenseAutoencoder or FrozenEstimator, default=None
+        The autoencoder whose encoder makes the features. An unfitted
+        autoencoder is cloned and fitted on ``X``; so is a fitted one, as
+        scikit-learn's meta-estimators do. Wrap a fitted autoencoder in
+        ``FrozenEstimator`` to use it as it is. None means
+        ``DenseAutoencoder()`` with the classifier's ``verbose``. Its
+        parameters can be tuned as ``autoencoder__latent_dim`` and so on.
+
+    hidden_layer_sizes : "auto" or tuple of int, default="auto"
+        Widths of the head's hidden layers, before the softmax layer.
+        ``"auto"`` is the decoder's first hidden layer, with its activation
+        and trained weights (plain softmax on the code if the decoder has no
+        hidden layer). ``()`` puts the softmax directly on the code.
+
+    activation : str, default="relu"
+        Keras activation of the head's hidden layers when they are given as a
+        tuple: one of "linear", "relu", "leaky_relu", "elu", "selu", "gelu",
+        "silu", "tanh", "sigmoid", "softplus".
+
+    freeze_encoder : bool, default=True
+        Whether the encoder stays as the autoencoder learned it. If False, the
+        encoder and the head are trained together after the head, for
+        ``fine_tune_epochs`` at ``fine_tune_learning_rate``.
+
+    fine_tune_epochs : int, default=20
+        Maximum number of fine-tuning epochs; only with
+        ``freeze_encoder=False``.
+
+    fine_tune_learning_rate : float, default=1e-4
+        Adam's step size while fine-tuning; lower than ``learning_rate_init``
+        so that the encoder moves away from what it learned only slowly.
+
+    learning_rate_init : float, default=0.001
+        Adam's step size while the head is trained.
+
+    batch_size : int, default=32
+        Samples per gradient step; clipped to the number of training samples.
+
+    epochs : int, default=150
+        Maximum number of passes over the training data to train the head.
+
+    validation_fraction : float, default=0.1
+        Share of the training data held out, in a seeded split stratified by
+        class, to report ``history_["val_loss"]`` and drive early stopping. 0
+        validates on nothing.
+
+    early_stopping : bool, default=True
+        Whether to stop once the monitored loss (validation loss if
+        ``validation_fraction > 0``, else training loss) has not improved by a
+        relative ``tol`` for ``n_iter_no_change`` epochs. The weights of the
+        best epoch are restored. Applies to each stage of training.
+
+    n_iter_no_change : int, default=10
+        Epochs without improvement before early stopping.
+
+    tol : float, default=1e-4
+        Relative improvement of the monitored loss that counts as one.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the head's initialization, the validation split, the order of
+        the samples in each epoch, and the autoencoder when its own
+        ``random_state`` is None. An integer gives bitwise identical results
+        across fits and processes on the same machine.
+
+    verbose : int, default=0
+        0 prints nothing, 1 shows Keras's progress bar for each epoch, 2 one
+        line per epoch.
+
+    Attributes
+    ----------
+    autoencoder_ : DenseAutoencoder or FrozenEstimator
+        The fitted autoencoder: the clone fitted on ``X``, or the given
+        ``FrozenEstimator``.
+
+    encoder_ : keras.Sequential
+        The classifier's own copy of the encoder, from
+        ``(batch, n_features_in_)`` to the code; fine-tuned if
+        ``freeze_encoder=False``.
+
+    head_ : keras.Sequential
+        The trained head, from the code to the probability of each class.
+
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+
+    history_ : dict of str to list of float
+        Per-epoch cross-entropy of the head on the training rows (``"loss"``)
+        and on the validation rows (``"val_loss"``); with
+        ``freeze_encoder=False``, the same while fine-tuning
+        (``"fine_tune_loss"``, ``"fine_tune_val_loss"``).
+
+    n_iter_ : int
+        Number of epochs run, fine-tuning included.
+
+    sample_shape_ : tuple of int
+        Shape of one sample as seen in ``fit``.
+
+    n_features_in_ : int
+        Number of values in one sample.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``. Defined only when ``X`` has
+        feature names that are all strings.
+
+    See Also
+    --------
+    DenseAutoencoder : The autoencoder whose encoder this classifier uses.
+    sklearn.neural_network.MLPClassifier : A dense network trained on the
+        labels alone.
+    sklearn.frozen.FrozenEstimator : Use a fitted autoencoder as it is.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from dense_autoencoder import DenseAutoencoder, LatentClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> X = X / 16
+    >>> classifier = LatentClassifier(
+    ...     DenseAutoencoder(16, epochs=5), epochs=5, random_state=0
+    ... ).fit(X, y)
+    >>> classifier.predict(X[:3]).shape
+    (3,)
+    >>> classifier.predict_proba(X[:3]).shape
+    (3, 10)
+    """
+
+    _keras_attributes = ("encoder_", "head_")
+
+    _parameter_constraints: dict = {
+        "autoencoder": [None, HasMethods(["fit", "transform", "inverse_transform"])],
+        **BaseDenseNetwork._parameter_constraints,
+        "freeze_encoder": ["boolean"],
+        "fine_tune_epochs": [Interval(Integral, 1, None, closed="left")],
+        "fine_tune_learning_rate": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        autoencoder=None,
+        *,
+        hidden_layer_sizes="auto",
+        activation="relu",
+        freeze_encoder=True,
+        fine_tune_epochs=20,
+        fine_tune_learning_rate=1e-4,
+        learning_rate_init=0.001,
+        batch_size=32,
+        epochs=150,
+        validation_fraction=0.1,
+        early_stopping=True,
+        n_iter_no_change=10,
+        tol=1e-4,
+        random_state=None,
+        verbose=0,
+    ):
+        self.autoencoder = autoencoder
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.freeze_encoder = freeze_encoder
+        self.fine_tune_epochs = fine_tune_epochs
+        self.fine_tune_learning_rate = fine_tune_learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.validation_fraction = validation_fraction
+        self.early_stopping = early_stopping
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # The autoencoder's own parameters are validated when it is fitted.
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit the autoencoder if needed, then train the head on its codes.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Training samples: vectors, or arrays of any shape such as images.
+
+        y : array-like of shape (n_samples,)
+            Class labels of any type, such as strings or integers.
+
+        Returns
+        -------
+        self : LatentClassifier
+            The fitted classifier.
+        """
+        with self._discard_state_on_error():
+            (X, y), sample_shape = self._validate_samples(X, y, reset=True)
+            check_classification_targets(y)
+            classes, y = np.unique(y, return_inverse=True)
+            if len(classes) < 2:
+                raise ValueError(
+                    "LatentClassifier needs samples of at least 2 classes; "
+                    f"got 1 class: {classes.tolist()[0]!r}."
+                )
+            rng = check_random_state(self.random_state)
+            autoencoder = self._fit_autoencoder(X, sample_shape, rng)
+            encoder = dense_stack_from_state(dense_stack_state(autoencoder.encoder_))
+            hidden, activation, initial_weights = self._head_layers(autoencoder)
+            head = build_head(
+                encoder.output_shape[-1],
+                hidden,
+                len(classes),
+                activation=activation,
+                seeds=self._draw_seeds(rng, len(hidden) + 1),
+                initial_weights=initial_weights,
+            )
+
+            rows = self._split_validation(X.shape[0], rng, y)
+            # While the encoder is frozen, the head trains on fixed codes.
+            history = self._train_stage(
+                head,
+                predict(encoder, X),
+                y,
+                rows,
+                rng,
+                learning_rate=self.learning_rate_init,
+                epochs=self.epochs,
+            )
+            if not self.freeze_encoder:
+                fine_tuned = self._train_stage(
+                    chain(encoder, head, "classifier"),
+                    X,
+                    y,
+                    rows,
+                    rng,
+                    learning_rate=self.fine_tune_learning_rate,
+                    epochs=self.fine_tune_epochs,
+                )
+                history.update(
+                    (f"fine_tune_{key}", losses) for key, losses in fine_tuned.items()
+                )
+
+            self.autoencoder_ = autoencoder
+            self.encoder_, self.head_ = encoder, head
+            self.classes_ = classes
+            self.sample_shape_ = sample_shape
+            self.history_ = history
+            self.n_iter_ = len(history["loss"]) + len(history.get("fine_tune_loss", ()))
+        return self
+
+    def _fit_autoencoder(self, X, sample_shape, rng):
+        """Return the given frozen autoencoder, or fit a clone of it."""
+        autoencoder = self.autoencoder
+        if autoencoder is None:
+            autoencoder = DenseAutoencoder(verbose=self.verbose)
+        inner = getattr(autoencoder, "estimator", autoencoder)
+        if not isinstance(inner, DenseAutoencoder):
+            raise TypeError(
+                "autoencoder must be a DenseAutoencoder, or a FrozenEstimator "
+                f"of a fitted one; got {autoencoder!r}."
+            )
+        # Drawn in every case, so that the draws after it do not depend on it.
+        seed = self._draw_seeds(rng, 1)[0]
+        if isinstance(autoencoder, FrozenEstimator):
+            check_is_fitted(autoencoder)
+            if autoencoder.n_features_in_ != X.shape[1]:
+                raise ValueError(
+                    f"X has {X.shape[1]} features, but the frozen autoencoder "
+                    f"was fitted on {autoencoder.n_features_in_} features."
+                )
+            return autoencoder
+        autoencoder = clone(autoencoder)
+        if autoencoder.random_state is None:
+            autoencoder.set_params(random_state=int(seed))
+        return autoencoder.fit(X.reshape((X.shape[0], *sample_shape)))
+
+    def _head_layers(self, autoencoder):
+        """Widths, activation and initial weights of the head's hidden layers."""
+        hidden = self._check_hidden_layer_sizes()
+        if hidden is not None:
+            return hidden, self.activation, None
+        decoder = dense_stack_state(autoencoder.decoder_)
+        if len(decoder["activations"]) == 1:
+            # The decoder's only layer is its output: no hidden layer to reuse.
+            return (), self.activation, None
+        kernel, bias = decoder["weights"][:2]
+        return (kernel.shape[1],), decoder["activations"][0], [kernel, bias]
+
+    def _train_stage(self, model, X, y, rows, rng, *, learning_rate, epochs):
+        """Compile and train ``model`` on the ``(train, validation)`` rows."""
+        compile_for_training(model, _LOSS, learning_rate)
+        train, val = rows
+        validation_data = None if val is None else (X[val], y[val])
+        return self._train(model, X[train], y[train], validation_data, rng, epochs)
+
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Samples of the shape seen in ``fit``, or flattened.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes), dtype float64
+            Each row sums to 1; columns follow ``classes_``.
+        """
+        check_is_fitted(self)
+        X, _ = self._validate_samples(X, reset=False)
+        proba = predict(self.head_, predict(self.encoder_, X)).astype(np.float64)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """Most probable class of each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Samples of the shape seen in ``fit``, or flattened.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]

@@ -1,0 +1,384 @@
+"""Behaviour of LatentClassifier."""
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_digits
+from sklearn.decomposition import PCA
+from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler
+from sklearn.utils.validation import check_is_fitted
+
+from dense_autoencoder import DenseAutoencoder, LatentClassifier
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X / 16, y
+
+
+@pytest.fixture(scope="module")
+def autoencoder(digits):
+    """A small autoencoder fitted on a few hundred digits."""
+    return DenseAutoencoder(8, epochs=5, random_state=0).fit(digits[0][:300])
+
+
+@pytest.fixture(scope="module")
+def small(digits, autoencoder):
+    """A classifier fitted on a few hundred digits, and its data."""
+    X, y = digits[0][:300], digits[1][:300]
+    classifier = LatentClassifier(
+        FrozenEstimator(autoencoder), epochs=5, random_state=0
+    ).fit(X, y)
+    return classifier, X, y
+
+
+def _fast(**params):
+    """A classifier whose autoencoder and head train for a few epochs."""
+    autoencoder = DenseAutoencoder(8, epochs=5, random_state=0)
+    params = {"epochs": 10, "learning_rate_init": 0.01, **params}
+    return LatentClassifier(autoencoder, random_state=0, **params)
+
+
+# Acceptance.
+
+
+def test_defaults_reach_095_in_a_pipeline_on_digits():
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    pipeline = Pipeline(
+        [("scale", MinMaxScaler()), ("clf", LatentClassifier(random_state=0))]
+    ).fit(X_train, y_train)
+    assert pipeline.score(X_test, y_test) >= 0.95
+
+
+def test_frozen_autoencoder_is_used_as_is_and_stays_frozen(digits, autoencoder):
+    X, y = digits[0][:300], digits[1][:300]
+    weights = autoencoder.encoder_.get_weights()
+    history = copy.deepcopy(autoencoder.history_)
+    frozen = FrozenEstimator(autoencoder)
+
+    classifier = LatentClassifier(frozen, epochs=5, random_state=0).fit(X, y)
+
+    assert classifier.autoencoder_ is frozen
+    assert autoencoder.history_ == history
+    for after, before in zip(autoencoder.encoder_.get_weights(), weights, strict=True):
+        np.testing.assert_array_equal(after, before)
+    # The classifier's own encoder is the autoencoder's, unchanged by training.
+    for own, before in zip(classifier.encoder_.get_weights(), weights, strict=True):
+        np.testing.assert_array_equal(own, before)
+    np.testing.assert_array_equal(
+        classifier.encoder_(X).numpy(), autoencoder.transform(X)
+    )
+
+
+def test_grid_search_tunes_the_autoencoder_latent_dim(digits):
+    X, y = digits[0][:300], digits[1][:300]
+    search = GridSearchCV(
+        _fast(), {"autoencoder__latent_dim": [8, 32]}, cv=2, refit=True
+    ).fit(X, y)
+    assert list(search.cv_results_["param_autoencoder__latent_dim"]) == [8, 32]
+    # Three times chance on ten classes, after a few epochs.
+    assert np.all(search.cv_results_["mean_test_score"] > 0.3)
+    best = search.best_estimator_
+    assert (
+        best.autoencoder_.latent_dim == search.best_params_["autoencoder__latent_dim"]
+    )
+    assert best.encoder_.output_shape == (None, best.autoencoder_.latent_dim)
+
+
+def test_string_labels_round_trip(digits):
+    X, y = digits[0][:300], digits[1][:300]
+    names = np.array(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    )
+    classifier = _fast().fit(X, names[y])
+    np.testing.assert_array_equal(classifier.classes_, np.sort(names))
+    predicted = classifier.predict(X)
+    assert predicted.dtype == names.dtype
+    assert set(predicted) <= set(names)
+    assert np.mean(predicted == names[y]) > 0.5
+
+
+def test_non_contiguous_integer_labels_and_binary_problems(digits):
+    X, y = digits[0][:300], digits[1][:300]
+    labels = np.where(y < 5, -3, 42)
+    classifier = _fast().fit(X, labels)
+    np.testing.assert_array_equal(classifier.classes_, [-3, 42])
+    assert classifier.head_.output_shape == (None, 2)
+    assert classifier.score(X, labels) > 0.8
+    assert set(classifier.predict(X)) <= {-3, 42}
+
+
+def test_predict_proba_rows_sum_to_one_and_agree_with_predict(small):
+    classifier, X, _ = small
+    proba = classifier.predict_proba(X)
+    assert proba.shape == (len(X), 10)
+    assert proba.dtype == np.float64
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(
+        classifier.predict(X), classifier.classes_[proba.argmax(axis=1)]
+    )
+
+
+def test_transform_is_not_offered(small):
+    assert not hasattr(small[0], "transform")
+
+
+# Pre-training.
+
+
+def test_default_autoencoder_is_cloned_seeded_and_fitted(digits):
+    X, y = digits[0][:200], digits[1][:200]
+    classifier = LatentClassifier(epochs=2, random_state=0).fit(X, y)
+    fitted = classifier.autoencoder_
+    assert isinstance(fitted, DenseAutoencoder)
+    assert classifier.autoencoder is None
+    assert fitted.get_params()["latent_dim"] == DenseAutoencoder().latent_dim
+    assert isinstance(fitted.random_state, int)
+    check_is_fitted(fitted)
+
+
+def test_given_autoencoder_is_cloned_not_fitted_in_place(digits):
+    X, y = digits[0][:200], digits[1][:200]
+    autoencoder = DenseAutoencoder(6, epochs=2)
+    classifier = LatentClassifier(autoencoder, epochs=2, random_state=0).fit(X, y)
+    with pytest.raises(NotFittedError):
+        check_is_fitted(autoencoder)
+    assert classifier.autoencoder_ is not autoencoder
+    assert classifier.autoencoder_.latent_dim == 6
+    assert autoencoder.random_state is None
+
+
+def test_a_fitted_autoencoder_not_frozen_is_refitted(digits, autoencoder):
+    X, y = digits[0][300:500], digits[1][300:500]
+    classifier = LatentClassifier(autoencoder, epochs=2, random_state=0).fit(X, y)
+    assert classifier.autoencoder_ is not autoencoder
+    assert not np.array_equal(
+        classifier.autoencoder_.transform(X), autoencoder.transform(X)
+    )
+
+
+def test_images_are_classified_in_their_own_shape(digits):
+    X, y = digits[0][:200].reshape(-1, 8, 8), digits[1][:200]
+    classifier = _fast().fit(X, y)
+    assert classifier.sample_shape_ == (8, 8)
+    assert classifier.autoencoder_.sample_shape_ == (8, 8)
+    np.testing.assert_array_equal(
+        classifier.predict_proba(X), classifier.predict_proba(X.reshape(-1, 64))
+    )
+
+
+# The head.
+
+
+def test_auto_head_starts_from_the_decoder_first_hidden_layer(digits):
+    X, y = digits[0][:200], digits[1][:200]
+    autoencoder = DenseAutoencoder(8, epochs=2, activation="tanh", random_state=0)
+    autoencoder.fit(X)
+    # A step size so small that training cannot move the weights visibly.
+    classifier = LatentClassifier(
+        FrozenEstimator(autoencoder), learning_rate_init=1e-12, epochs=1
+    ).fit(X, y)
+    head = classifier.head_
+    assert [layer.units for layer in head.layers] == [32, 10]
+    assert head.layers[0].get_config()["activation"] == "tanh"
+    assert head.layers[1].get_config()["activation"] == "softmax"
+    for trained, decoder in zip(
+        head.layers[0].get_weights(),
+        autoencoder.decoder_.layers[0].get_weights(),
+        strict=True,
+    ):
+        np.testing.assert_allclose(trained, decoder, rtol=0, atol=1e-9)
+
+
+def test_auto_head_of_a_decoder_without_hidden_layers_is_a_softmax(digits):
+    X, y = digits[0][:200], digits[1][:200]
+    autoencoder = DenseAutoencoder(8, hidden_layer_sizes=(), epochs=2, random_state=0)
+    classifier = LatentClassifier(autoencoder, epochs=2, random_state=0).fit(X, y)
+    assert [layer.units for layer in classifier.head_.layers] == [10]
+    assert classifier.head_.input_shape == (None, 8)
+
+
+@pytest.mark.parametrize("sizes", [(), (16, 12)])
+def test_explicit_head_layers(digits, sizes):
+    X, y = digits[0][:200], digits[1][:200]
+    classifier = _fast(hidden_layer_sizes=sizes, activation="elu").fit(X, y)
+    layers = classifier.head_.layers
+    assert [layer.units for layer in layers] == [*sizes, 10]
+    assert [layer.get_config()["activation"] for layer in layers] == [
+        *(["elu"] * len(sizes)),
+        "softmax",
+    ]
+
+
+def test_head_training_lowers_the_loss(small):
+    history = small[0].history_
+    assert set(history) == {"loss", "val_loss"}
+    assert len(history["loss"]) == small[0].n_iter_ == 5
+    assert history["loss"][-1] < history["loss"][0]
+    assert history["val_loss"][-1] < history["val_loss"][0]
+
+
+# Fine-tuning.
+
+
+def test_fine_tuning_moves_the_encoder_and_records_its_history(digits, autoencoder):
+    X, y = digits[0][:300], digits[1][:300]
+    before = autoencoder.encoder_.get_weights()
+    classifier = LatentClassifier(
+        FrozenEstimator(autoencoder),
+        freeze_encoder=False,
+        epochs=4,
+        fine_tune_epochs=3,
+        early_stopping=False,
+        random_state=0,
+    ).fit(X, y)
+    assert set(classifier.history_) == {
+        "loss",
+        "val_loss",
+        "fine_tune_loss",
+        "fine_tune_val_loss",
+    }
+    assert len(classifier.history_["fine_tune_loss"]) == 3
+    assert classifier.n_iter_ == 7
+    assert classifier.history_["fine_tune_loss"][-1] < classifier.history_["loss"][0]
+    assert not np.array_equal(classifier.encoder_.get_weights()[0], before[0])
+    # The autoencoder itself is untouched: the classifier tuned its own copy.
+    for after, weights in zip(autoencoder.encoder_.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(after, weights)
+
+
+def test_fine_tuning_learning_rate_sets_the_encoder_step(digits, autoencoder):
+    X, y = digits[0][:300], digits[1][:300]
+
+    def encoder_shift(rate):
+        classifier = LatentClassifier(
+            FrozenEstimator(autoencoder),
+            freeze_encoder=False,
+            fine_tune_learning_rate=rate,
+            epochs=2,
+            fine_tune_epochs=1,
+            random_state=0,
+        ).fit(X, y)
+        moved = classifier.encoder_.get_weights()[0]
+        return np.abs(moved - autoencoder.encoder_.get_weights()[0]).max()
+
+    # Adam moves each weight by about the step size per batch.
+    assert encoder_shift(1e-6) < 1e-4 < encoder_shift(1e-3)
+
+
+# Validation split, reproducibility and output.
+
+
+def test_validation_split_is_stratified():
+    y = np.repeat([0, 1, 2], [50, 30, 20])
+    classifier = LatentClassifier(validation_fraction=0.2)
+    train, val = classifier._split_validation(len(y), np.random.RandomState(0), y)
+    np.testing.assert_array_equal(np.bincount(y[val]), [10, 6, 4])
+    np.testing.assert_array_equal(np.sort(np.concatenate([train, val])), np.arange(100))
+
+
+def test_same_seed_gives_bitwise_equal_outputs_and_another_seed_does_not(digits):
+    X, y = digits[0][:200], digits[1][:200]
+
+    def proba(seed):
+        autoencoder = DenseAutoencoder(4, epochs=2)
+        classifier = LatentClassifier(autoencoder, epochs=2, random_state=seed)
+        return classifier.fit(X, y).predict_proba(X)
+
+    np.testing.assert_array_equal(proba(42), proba(42))
+    assert not np.array_equal(proba(42), proba(43))
+
+
+def test_verbose_shows_pre_training_and_head_training(digits, capfd):
+    X, y = digits[0][:100], digits[1][:100]
+    LatentClassifier(epochs=2, verbose=2, random_state=0).set_params(
+        autoencoder=None
+    ).fit(X, y)
+    out, _ = capfd.readouterr()
+    # Pre-training the default autoencoder stops early or runs 100 epochs;
+    # the head's two epochs come last.
+    assert "Epoch 1/100" in out
+    assert out.rstrip().splitlines()[-2].startswith("Epoch 2/2")
+
+
+def test_verbose_0_prints_nothing(digits, capfd):
+    _fast().fit(digits[0][:100], digits[1][:100])
+    out, err = capfd.readouterr()
+    assert out == err == ""
+
+
+# Errors.
+
+
+def test_one_class_is_refused_and_leaves_nothing_fitted(small):
+    classifier, X, _ = small
+    classifier = copy.deepcopy(classifier)
+    with pytest.raises(ValueError, match="at least 2 classes; got 1 class: 7"):
+        classifier.fit(X, np.full(len(X), 7))
+    with pytest.raises(NotFittedError):
+        check_is_fitted(classifier)
+    assert [name for name in vars(classifier) if name.endswith("_")] == []
+
+
+def test_other_estimators_are_refused_as_autoencoder(digits):
+    X, y = digits[0][:50], digits[1][:50]
+    with pytest.raises(TypeError, match=r"must be a DenseAutoencoder.*got PCA\(\)"):
+        LatentClassifier(PCA()).fit(X, y)
+
+
+def test_frozen_autoencoder_must_be_fitted_on_the_same_width(digits, autoencoder):
+    X, y = digits[0][:50, :32], digits[1][:50]
+    with pytest.raises(ValueError, match="X has 32 features, but the frozen"):
+        LatentClassifier(FrozenEstimator(autoencoder)).fit(X, y)
+
+
+def test_frozen_autoencoder_must_be_fitted(digits):
+    X, y = digits[0][:50], digits[1][:50]
+    with pytest.raises(NotFittedError):
+        LatentClassifier(FrozenEstimator(DenseAutoencoder())).fit(X, y)
+
+
+def test_bad_autoencoder_parameters_are_named(digits):
+    X, y = digits[0][:50], digits[1][:50]
+    with pytest.raises(ValueError, match="'latent_dim' parameter .* Got 0"):
+        LatentClassifier(DenseAutoencoder(0)).fit(X, y)
+
+
+def test_methods_refuse_to_run_before_fit():
+    for method in ("predict", "predict_proba"):
+        with pytest.raises(NotFittedError):
+            getattr(LatentClassifier(), method)(np.ones((2, 3)))
+
+
+# Persistence.
+
+
+@pytest.mark.parametrize(
+    "copier", [copy.deepcopy, lambda c: pickle.loads(pickle.dumps(c))]
+)
+def test_round_trip_predicts_bitwise_identically(small, copier):
+    classifier, X, _ = small
+    restored = copier(classifier)
+    np.testing.assert_array_equal(
+        restored.predict_proba(X), classifier.predict_proba(X)
+    )
+    assert restored.history_ == classifier.history_
+    np.testing.assert_array_equal(restored.classes_, classifier.classes_)
+
+
+def test_clone_keeps_the_parameters_and_drops_the_fit(small):
+    classifier = small[0]
+    cloned = clone(classifier)
+    assert cloned.get_params()["epochs"] == 5
+    assert isinstance(cloned.autoencoder, FrozenEstimator)
+    with pytest.raises(NotFittedError):
+        check_is_fitted(cloned)
