@@ -5,7 +5,8 @@ Quick start: an autoencoder on the digits
 Train a :class:`~dense_autoencoder.DenseAutoencoder` on scikit-learn's
 embedded handwritten digits (8 x 8 images, no download), measure how well it
 reconstructs held-out images, and use its 32-value codes as features for a
-logistic regression in a :class:`~sklearn.pipeline.Pipeline`.
+logistic regression in a :class:`~sklearn.pipeline.Pipeline`, then as the
+frozen encoder of a :class:`~dense_autoencoder.LatentClassifier`.
 PCA with the same number of components, and logistic regression on the raw
 pixels, are printed beside it as anchors.
 """
@@ -21,7 +22,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 
-from dense_autoencoder import DenseAutoencoder
+from dense_autoencoder import DenseAutoencoder, LatentClassifier
 
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
@@ -65,4 +66,18 @@ print(
 print(
     f"test accuracy, raw pixels + logistic regression:        "
     f"{pixels.score(X_test, y_test):.3f}"
+)
+
+# %%
+# The encoder and a trainable head: ``LatentClassifier``
+# ------------------------------------------------------
+# The classifier pre-trains its own autoencoder on the training images, then
+# trains a head (the decoder's first hidden layer and a softmax) on the
+# frozen codes.
+classifier = make_pipeline(MinMaxScaler(), LatentClassifier(random_state=0))
+classifier.fit(X_train, y_train)
+
+print(
+    f"test accuracy, LatentClassifier():                      "
+    f"{classifier.score(X_test, y_test):.3f}"
 )

@@ -29,12 +29,6 @@ from dense_autoencoder import DenseAutoencoder
 
 
 @pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X / 16, y
-
-
-@pytest.fixture(scope="module")
 def small(digits):
     """A fitted autoencoder on a few hundred digits, and its data."""
     X = digits[0][:300]

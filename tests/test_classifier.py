@@ -19,12 +19,6 @@ from dense_autoencoder import DenseAutoencoder, LatentClassifier
 
 
 @pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X / 16, y
-
-
-@pytest.fixture(scope="module")
 def autoencoder(digits):
     """A small autoencoder fitted on a few hundred digits."""
     return DenseAutoencoder(8, epochs=5, random_state=0).fit(digits[0][:300])

@@ -49,3 +49,4 @@ def test_the_main_job_prints_reconstruction_error_and_accuracy():
     assert 0 < float(figures["test reconstruction MSE, DenseAutoencoder(32)"]) < 0.05
     codes_accuracy = "test accuracy, autoencoder codes + logistic regression"
     assert float(figures[codes_accuracy]) >= 0.93
+    assert float(figures["test accuracy, LatentClassifier()"]) >= 0.95
