@@ -1,14 +1,9 @@
 """Behaviour of DenseAutoencoder."""
 
 import copy
-import hashlib
 import io
 import pickle
 import pickletools
-import random
-import subprocess
-import sys
-import textwrap
 
 import joblib
 import keras
@@ -280,62 +275,6 @@ def test_same_seed_gives_bitwise_equal_outputs_and_another_seed_does_not(digits)
     other = DenseAutoencoder(4, epochs=3, random_state=43).fit(X).transform(X)
     np.testing.assert_array_equal(first, second)
     assert not np.array_equal(first, other)
-
-
-_FIT_IN_A_FRESH_PROCESS = textwrap.dedent(
-    """
-    import hashlib
-    from sklearn.datasets import load_digits
-    from dense_autoencoder import DenseAutoencoder
-    X = load_digits().data[:200] / 16
-    codes = DenseAutoencoder(4, epochs=3, random_state=42).fit(X).transform(X)
-    print(hashlib.sha256(codes.tobytes()).hexdigest())
-    """
-)
-
-
-def test_same_seed_gives_bitwise_equal_outputs_across_processes(digits):
-    X = digits[0][:200]
-    codes = DenseAutoencoder(4, epochs=3, random_state=42).fit(X).transform(X)
-    result = subprocess.run(
-        [sys.executable, "-c", _FIT_IN_A_FRESH_PROCESS],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.strip() == hashlib.sha256(codes.tobytes()).hexdigest()
-
-
-def test_fit_leaves_global_random_state_untouched(digits):
-    X = digits[0][:100]
-    keras.utils.set_random_seed(1234)
-    expected_keras_draw = keras.ops.convert_to_numpy(keras.random.uniform((4,)))
-    keras.utils.set_random_seed(1234)
-    python_state = random.getstate()
-    numpy_state = np.random.get_state()  # noqa: NPY002 (the global state is the point)
-
-    DenseAutoencoder(3, epochs=2, random_state=0).fit(X).transform(X)
-
-    assert random.getstate() == python_state
-    after = np.random.get_state()  # noqa: NPY002 (the global state is the point)
-    assert after[0] == numpy_state[0]
-    np.testing.assert_array_equal(after[1], numpy_state[1])
-    assert after[2:] == numpy_state[2:]
-    # Keras's global seed generator did not advance.
-    np.testing.assert_array_equal(
-        keras.ops.convert_to_numpy(keras.random.uniform((4,))), expected_keras_draw
-    )
-
-
-def test_fit_leaves_tensorflow_determinism_flag_untouched(digits):
-    if keras.backend.backend() != "tensorflow":
-        pytest.skip("TensorFlow's flag exists only on the TensorFlow backend")
-    # No public getter exists for the flag; the test reads TensorFlow's own.
-    from tensorflow.python.framework.config import is_op_determinism_enabled
-
-    before = is_op_determinism_enabled()
-    DenseAutoencoder(3, epochs=2, random_state=0).fit(digits[0][:100])
-    assert is_op_determinism_enabled() == before
 
 
 # Verbosity.
