@@ -2,6 +2,7 @@
 
 import copy
 import pickle
+import pickletools
 
 import numpy as np
 import pytest
@@ -367,6 +368,13 @@ def test_round_trip_predicts_bitwise_identically(small, copier):
     )
     assert restored.history_ == classifier.history_
     np.testing.assert_array_equal(restored.classes_, classifier.classes_)
+
+
+def test_pickle_holds_no_keras_object(small):
+    payload = pickle.dumps(small[0])
+    names = [arg for _, arg, _ in pickletools.genops(payload) if isinstance(arg, str)]
+    assert "dense_autoencoder._classifier" in names
+    assert not [name for name in names if name.startswith(("keras", "tensorflow"))]
 
 
 def test_clone_keeps_the_parameters_and_drops_the_fit(small):
