@@ -239,14 +239,10 @@ class DenseAutoencoder(
             compile_for_training(
                 autoencoder, "mean_squared_error", self.learning_rate_init
             )
-            train, val = self._split_validation(X.shape[0], rng)
+            rows = self._split_validation(X.shape[0], rng)
             # Centred inputs condition training far better; the mean is folded
             # into the encoder afterwards, so that it takes X as it comes.
-            centred = X - mean
-            validation_data = None if val is None else (centred[val], X[val])
-            history = self._train(
-                autoencoder, centred[train], X[train], validation_data, rng, self.epochs
-            )
+            history = self._train(autoencoder, X - mean, X, rows, rng, self.epochs)
             shift_inputs(encoder, mean)
 
             self.encoder_, self.decoder_ = encoder, decoder

@@ -127,7 +127,7 @@ class BaseDenseNetwork(BaseEstimator):
         is_val[order[np.arange(n_val) * n_samples // n_val]] = True
         return np.flatnonzero(~is_val), np.flatnonzero(is_val)
 
-    def _train(self, model, X, Y, validation_data, rng, epochs):
+    def _train(self, model, X, Y, rows, rng, epochs):
         """Train a compiled ``model`` on ``(X, Y)`` with the estimator's settings.
 
         Each epoch visits the training rows in an order drawn from ``rng``:
@@ -142,9 +142,10 @@ class BaseDenseNetwork(BaseEstimator):
         model : keras.Model
             A compiled model.
         X, Y : ndarray
-            Training inputs and targets.
-        validation_data : tuple of ndarray or None
-            Validation inputs and targets, or None.
+            Inputs and targets, training and validation rows together.
+        rows : tuple
+            ``(train, validation)`` row indices, as `_split_validation` returns
+            them; ``validation`` may be None.
         rng : numpy.random.RandomState
             Draws the order of the rows in each epoch.
         epochs : int
@@ -155,6 +156,9 @@ class BaseDenseNetwork(BaseEstimator):
         history : dict of str to list of float
             Per-epoch ``"loss"``, and ``"val_loss"`` when validating.
         """
+        train, val = rows
+        validation_data = None if val is None else (X[val], Y[val])
+        X, Y = X[train], Y[train]
         n_samples = X.shape[0]
         batch_size = min(self.batch_size, n_samples)
         n_batches = -(-n_samples // batch_size)

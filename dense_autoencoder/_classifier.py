@@ -16,6 +16,7 @@ from ._networks import (
     build_head,
     chain,
     compile_for_training,
+    dense_layer_state,
     dense_stack_from_state,
     dense_stack_state,
     predict,
@@ -252,24 +253,13 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
 
             rows = self._split_validation(X.shape[0], rng, y)
             # While the encoder is frozen, the head trains on fixed codes.
-            history = self._train_stage(
-                head,
-                predict(encoder, X),
-                y,
-                rows,
-                rng,
-                learning_rate=self.learning_rate_init,
-                epochs=self.epochs,
-            )
+            compile_for_training(head, _LOSS, self.learning_rate_init)
+            history = self._train(head, predict(encoder, X), y, rows, rng, self.epochs)
             if not self.freeze_encoder:
-                fine_tuned = self._train_stage(
-                    chain(encoder, head, "classifier"),
-                    X,
-                    y,
-                    rows,
-                    rng,
-                    learning_rate=self.fine_tune_learning_rate,
-                    epochs=self.fine_tune_epochs,
+                classifier = chain(encoder, head, "classifier")
+                compile_for_training(classifier, _LOSS, self.fine_tune_learning_rate)
+                fine_tuned = self._train(
+                    classifier, X, y, rows, rng, self.fine_tune_epochs
                 )
                 history.update(
                     (f"fine_tune_{key}", losses) for key, losses in fine_tuned.items()
@@ -314,19 +304,11 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
         hidden = self._check_hidden_layer_sizes()
         if hidden is not None:
             return hidden, self.activation, None
-        decoder = dense_stack_state(autoencoder.decoder_)
-        if len(decoder["activations"]) == 1:
+        if not autoencoder.hidden_layer_sizes_:
             # The decoder's only layer is its output: no hidden layer to reuse.
             return (), self.activation, None
-        kernel, bias = decoder["weights"][:2]
-        return (kernel.shape[1],), decoder["activations"][0], [kernel, bias]
-
-    def _train_stage(self, model, X, y, rows, rng, *, learning_rate, epochs):
-        """Compile and train ``model`` on the ``(train, validation)`` rows."""
-        compile_for_training(model, _LOSS, learning_rate)
-        train, val = rows
-        validation_data = None if val is None else (X[val], y[val])
-        return self._train(model, X[train], y[train], validation_data, rng, epochs)
+        activation, weights = dense_layer_state(autoencoder.decoder_, 0)
+        return (weights[0].shape[1],), activation, weights
 
     def predict_proba(self, X):
         """Probability of each class.

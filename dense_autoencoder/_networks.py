@@ -92,6 +92,35 @@ def dense_stack_state(model):
     }
 
 
+def dense_layer_state(model, index):
+    """Return the activation and weights of one layer of a `dense_stack` model.
+
+    Parameters
+    ----------
+    model : keras.Sequential
+        A model built by `dense_stack`.
+    index : int
+        Position of the layer, 0 for the first.
+
+    Returns
+    -------
+    activation : str
+        The layer's Keras activation name.
+    weights : list of ndarray
+        Its kernel and bias.
+
+    Examples
+    --------
+    >>> from dense_autoencoder._networks import dense_layer_state, dense_stack
+    >>> model = dense_stack(8, (4, 2), ("relu", "linear"), (0, 1), "encoder")
+    >>> activation, (kernel, bias) = dense_layer_state(model, 0)
+    >>> activation, kernel.shape, bias.shape
+    ('relu', (8, 4), (4,))
+    """
+    layer = model.layers[index]
+    return layer.get_config()["activation"], layer.get_weights()
+
+
 def dense_stack_from_state(state):
     """Rebuild a stack from `dense_stack_state`'s output.
 
