@@ -8,8 +8,10 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
+from ._inference import forward, numpy_stack
 from ._networks import (
     ACTIVATIONS,
+    PREDICT_BATCH_SIZE,
     dense_stack_from_state,
     dense_stack_state,
     evaluate_loss,
@@ -24,9 +26,11 @@ class BaseDenseNetwork(BaseEstimator):
     """Base class for estimators that own Keras networks of Dense layers.
 
     Subclasses list their fitted Keras models, each built by
-    ``_networks.dense_stack``, in ``_keras_attributes``. That is how they
-    pickle: the pickled state holds parameters, activation names and NumPy
-    weights, no Keras object, and unpickling rebuilds the models from them.
+    ``_networks.dense_stack``, in ``_keras_attributes``, and set them with
+    `_set_networks`. Inference runs in NumPy on copies of their weights. That
+    is also how they pickle: the pickled state holds parameters, activation
+    names and NumPy weights, no Keras object, and unpickling rebuilds the
+    models from them.
 
     Warning: This class should not be used directly. Use derived classes
     instead.
@@ -135,7 +139,7 @@ class BaseDenseNetwork(BaseEstimator):
         ``early_stopping``, training stops once the monitored loss (validation
         loss if validating, else training loss) has not improved by a relative
         ``tol`` for ``n_iter_no_change`` epochs, and the weights of the best
-        epoch are restored.
+        epoch, or the starting weights if no epoch beat them, are restored.
 
         Parameters
         ----------
@@ -168,6 +172,11 @@ class BaseDenseNetwork(BaseEstimator):
             model, verbose=int(self.verbose), epochs=epochs, steps=n_batches
         )
         best_loss, best_weights, n_stale = np.inf, None, 0
+        if self.early_stopping:
+            # The starting weights compete too: training that only makes an
+            # informed initialization worse gives it back.
+            best_weights = model.get_weights()
+            best_loss = evaluate_loss(model, *(validation_data or (X, Y)))
         progress.on_train_begin()
         for epoch in range(epochs):
             progress.on_epoch_begin(epoch)
@@ -197,6 +206,25 @@ class BaseDenseNetwork(BaseEstimator):
             model.set_weights(best_weights)
         return history
 
+    def _set_networks(self, **models):
+        """Set fitted Keras models as attributes, and their NumPy copies."""
+        for name, model in models.items():
+            setattr(self, name, model)
+        self._numpy_stacks = {
+            name: numpy_stack(dense_stack_state(getattr(self, name)))
+            for name in self._keras_attributes
+        }
+
+    def _forward(self, X, *names):
+        """Run the named fitted networks, one after the other, on ``X``.
+
+        NumPy on copies of the weights taken at the end of ``fit``: the same
+        outputs as the Keras models, to float32 rounding, at a fraction of the
+        cost.
+        """
+        layers = [layer for name in names for layer in self._numpy_stacks[name]]
+        return forward(layers, X, PREDICT_BATCH_SIZE)
+
     @contextlib.contextmanager
     def _discard_state_on_error(self):
         """Leave no half-fitted state behind when ``fit`` fails."""
@@ -211,18 +239,25 @@ class BaseDenseNetwork(BaseEstimator):
             ]
             for name in fitted:
                 delattr(self, name)
+            vars(self).pop("_numpy_stacks", None)
             raise
 
     def __getstate__(self):
         # A copy: the default state is the instance's own ``__dict__``.
         state = dict(super().__getstate__())
+        # Rebuilt from the Keras models' state: no need to pickle them twice.
+        state.pop("_numpy_stacks", None)
         for name in self._keras_attributes:
             if name in state:
                 state[name] = dense_stack_state(state[name])
         return state
 
     def __setstate__(self, state):
+        stacks = {}
         for name in self._keras_attributes:
             if name in state:
+                stacks[name] = numpy_stack(state[name])
                 state[name] = dense_stack_from_state(state[name])
+        if stacks:
+            state["_numpy_stacks"] = stacks
         super().__setstate__(state)
