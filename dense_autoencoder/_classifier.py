@@ -266,7 +266,7 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
                 )
 
             self.autoencoder_ = autoencoder
-            self.encoder_, self.head_ = encoder, head
+            self._set_networks(encoder_=encoder, head_=head)
             self.classes_ = classes
             self.sample_shape_ = sample_shape
             self.history_ = history
@@ -325,7 +325,7 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
         """
         check_is_fitted(self)
         X, _ = self._validate_samples(X, reset=False)
-        proba = predict(self.head_, predict(self.encoder_, X)).astype(np.float64)
+        proba = self._forward(X, "encoder_", "head_").astype(np.float64)
         return proba / proba.sum(axis=1, keepdims=True)
 
     def predict(self, X):

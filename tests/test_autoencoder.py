@@ -12,6 +12,7 @@ import pytest
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.datasets import load_digits
+from sklearn.decomposition import PCA
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -57,8 +58,9 @@ def test_grid_search_without_labels_selects_the_larger_code(digits):
     assert search.best_params_ == {"latent_dim": 16}
 
 
-def test_training_lowers_the_loss_and_records_history(small):
-    autoencoder, _ = small
+def test_training_lowers_the_loss_and_records_history(digits):
+    X = digits[0][:300]
+    autoencoder = DenseAutoencoder(8, init="random", epochs=5, random_state=0).fit(X)
     history = autoencoder.history_
     assert set(history) == {"loss", "val_loss"}
     assert len(history["loss"]) == len(history["val_loss"]) == autoencoder.n_iter_
@@ -149,6 +151,7 @@ def test_hidden_activation_is_used_by_the_hidden_layers(digits):
 def test_learning_rate_sets_the_step_size(digits):
     X = digits[0][:200]
     params = dict(latent_dim=4, epochs=5, early_stopping=False, random_state=0)
+    params["init"] = "random"
     frozen = DenseAutoencoder(**params, learning_rate_init=1e-9).fit(X).history_
     moving = DenseAutoencoder(**params, learning_rate_init=1e-2).fit(X).history_
     assert frozen["loss"][-1] == pytest.approx(frozen["loss"][0], rel=1e-3)
@@ -184,9 +187,11 @@ def test_transform_is_float32_and_matches_the_keras_encoder(small):
 def test_one_row_transform_equals_its_row_in_a_batch(small):
     autoencoder, X = small
     codes = autoencoder.transform(X)
+    # Float32 BLAS rounds a row's products differently depending on how many
+    # rows share the call, hence a tolerance of float32 rounding.
     for row in (0, 7, len(X) - 1):
-        np.testing.assert_array_equal(
-            autoencoder.transform(X[row : row + 1]), codes[[row]]
+        np.testing.assert_allclose(
+            autoencoder.transform(X[row : row + 1]), codes[[row]], rtol=1e-6, atol=1e-6
         )
 
 
@@ -240,13 +245,15 @@ def test_early_stopping_stops_after_n_iter_no_change_stale_epochs(digits):
     autoencoder = DenseAutoencoder(
         4, epochs=50, n_iter_no_change=3, tol=0.99, random_state=0
     ).fit(digits[0][:200])
-    # Nothing improves by 99%, so only the first epoch counts as progress.
-    assert autoencoder.n_iter_ == 4
+    # Nothing improves on the starting loss by 99%.
+    assert autoencoder.n_iter_ == 3
 
 
 def test_early_stopping_restores_the_best_epoch(digits):
     X = digits[0][:300]
-    params = dict(latent_dim=4, learning_rate_init=0.03, random_state=0, tol=0)
+    params = dict(
+        latent_dim=4, init="random", learning_rate_init=0.03, random_state=0, tol=0
+    )
     stopped = DenseAutoencoder(**params, epochs=60, n_iter_no_change=3).fit(X)
     best_epoch = int(np.argmin(stopped.history_["val_loss"])) + 1
     assert best_epoch < stopped.n_iter_ < 60
@@ -270,9 +277,10 @@ def test_without_early_stopping_every_epoch_runs(digits):
 
 def test_same_seed_gives_bitwise_equal_outputs_and_another_seed_does_not(digits):
     X = digits[0][:200]
-    first = DenseAutoencoder(4, epochs=3, random_state=42).fit(X).transform(X)
-    second = DenseAutoencoder(4, epochs=3, random_state=42).fit(X).transform(X)
-    other = DenseAutoencoder(4, epochs=3, random_state=43).fit(X).transform(X)
+    params = dict(latent_dim=4, epochs=3, early_stopping=False)
+    first = DenseAutoencoder(**params, random_state=42).fit(X).transform(X)
+    second = DenseAutoencoder(**params, random_state=42).fit(X).transform(X)
+    other = DenseAutoencoder(**params, random_state=43).fit(X).transform(X)
     np.testing.assert_array_equal(first, second)
     assert not np.array_equal(first, other)
 
@@ -428,13 +436,61 @@ def test_pickle_restores_the_activations_it_was_fitted_with(small):
 
 def test_training_does_not_depend_on_an_offset_of_the_data(digits):
     # The encoder trains on centred samples and the decoder starts from the
-    # mean, so shifting every value by 50 changes nothing but rounding.
+    # mean, so shifting every value by 50 changes nothing but rounding. From a
+    # random start: from PCA's, Adam's normalized steps on gradients that are
+    # nearly zero turn that rounding into visible differences.
     X = digits[0][:300]
-    plain = DenseAutoencoder(4, epochs=5, random_state=0).fit(X)
-    shifted = DenseAutoencoder(4, epochs=5, random_state=0).fit(X + 50)
+    params = dict(latent_dim=4, init="random", epochs=5, random_state=0)
+    plain = DenseAutoencoder(**params).fit(X)
+    shifted = DenseAutoencoder(**params).fit(X + 50)
     np.testing.assert_allclose(
         shifted.history_["val_loss"], plain.history_["val_loss"], rtol=1e-2
     )
     np.testing.assert_allclose(
         shifted.transform(X + 50), plain.transform(X), rtol=1e-3, atol=1e-3
     )
+
+
+# The PCA start.
+
+
+def test_the_pca_start_reconstructs_as_pca_and_is_kept_if_training_fails(digits):
+    X = digits[0][:400]
+    pca = PCA(6, svd_solver="full").fit(X)
+    # A step size that wrecks every epoch: early stopping gives back the start.
+    autoencoder = DenseAutoencoder(
+        6, init="pca", learning_rate_init=10.0, epochs=4, random_state=0
+    ).fit(X)
+    np.testing.assert_allclose(
+        autoencoder.inverse_transform(autoencoder.transform(X)),
+        pca.inverse_transform(pca.transform(X)),
+        atol=1e-4,
+    )
+    assert min(autoencoder.history_["val_loss"]) > -autoencoder.score(X)
+
+
+def test_training_from_the_pca_start_beats_pca_on_held_out_digits(digits):
+    X_train, X_test = train_test_split(digits[0], random_state=0)
+    pca = PCA(8).fit(X_train)
+    pca_error = np.mean((pca.inverse_transform(pca.transform(X_test)) - X_test) ** 2)
+    autoencoder = DenseAutoencoder(8, random_state=0).fit(X_train)
+    assert -autoencoder.score(X_test) < 0.9 * pca_error
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_auto_init_starts_at_random_where_pca_cannot_be_represented(digits, activation):
+    X = digits[0][:200]
+    params = dict(latent_dim=4, activation=activation, epochs=1, random_state=0)
+    auto = DenseAutoencoder(**params).fit(X)
+    random = DenseAutoencoder(**params, init="random").fit(X)
+    np.testing.assert_array_equal(auto.transform(X), random.transform(X))
+    with pytest.raises(ValueError, match=f"init='pca'.*activation='{activation}'"):
+        DenseAutoencoder(**params, init="pca").fit(X)
+
+
+def test_a_code_wider_than_the_data_keeps_a_partial_path():
+    # 5 samples give at most 5 principal axes for a code of 8 values.
+    X = np.random.RandomState(0).rand(5, 20)
+    autoencoder = DenseAutoencoder(8, init="pca", epochs=2, random_state=0).fit(X)
+    assert autoencoder.transform(X).shape == (5, 8)
+    assert np.isfinite(autoencoder.score(X))

@@ -16,9 +16,17 @@ FAST_ESTIMATORS = [
 ]
 
 # Checks expected to fail, by estimator class, each with its reason.
+_BATCH_ROUNDING = (
+    "Inference runs float32 matrix products in NumPy's BLAS (OpenBLAS), which "
+    "rounds a row's products differently depending on how many rows share the "
+    "call: one row at a time and 20 rows together differ by about 2e-7, above "
+    "the check's atol of 1e-7, for some weights (the fast DenseAutoencoder "
+    "above happens to pass). tests/test_autoencoder.py bounds the difference "
+    "at float32 rounding (1e-6)."
+)
 EXPECTED_FAILED_CHECKS = {
     "DenseAutoencoder": {},
-    "LatentClassifier": {},
+    "LatentClassifier": {"check_methods_subset_invariance": _BATCH_ROUNDING},
 }
 
 

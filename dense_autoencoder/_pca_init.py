@@ -1,0 +1,128 @@
+"""Initial autoencoder weights whose reconstruction is exactly PCA's.
+
+A dense autoencoder of ReLU layers can compute a linear map: a unit whose
+pre-activation stays positive is the identity. Shifting each principal
+coordinate by a constant larger than any value it takes gives such units; the
+shift is removed again after the layer. The first units of every layer carry
+the principal coordinates this way (the linear path); the other units start
+with seeded random incoming weights and zero outgoing weights, so that at
+initialization the network reconstructs exactly as PCA does, and training can
+only add a non-linear correction to it.
+"""
+
+import numpy as np
+from sklearn.utils.extmath import randomized_svd
+
+#: Hidden activations that are the identity on positive inputs.
+IDENTITY_ON_POSITIVES = ("linear", "relu", "leaky_relu", "elu")
+
+#: How far above the largest training coordinate the shifts are set, so that
+#: new samples rarely fall outside the linear range.
+_SHIFT_MARGIN = 2.0
+
+
+def principal_components(X_centred, n_components, rng):
+    """Leading principal axes of centred data, and the coordinates on them.
+
+    Parameters
+    ----------
+    X_centred : ndarray of shape (n_samples, n_features)
+        Data with its mean removed.
+    n_components : int
+        Number of axes, at most ``min(n_samples, n_features)``.
+    rng : numpy.random.RandomState
+        Seeds the randomized solver used for large data.
+
+    Returns
+    -------
+    components : ndarray of shape (n_components, n_features)
+        Orthonormal axes, the largest variance first.
+    coordinates : ndarray of shape (n_samples, n_components)
+        ``X_centred @ components.T``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dense_autoencoder._pca_init import principal_components
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(50, 6)) * [5, 1, 1, 1, 1, 1]
+    >>> components, coordinates = principal_components(X - X.mean(0), 2, rng)
+    >>> components.shape, coordinates.shape
+    ((2, 6), (50, 2))
+    >>> int(np.argmax(abs(components[0])))
+    0
+    """
+    X64 = X_centred.astype(np.float64)
+    if min(X64.shape) <= 1000 or n_components > min(X64.shape) // 4:
+        _, _, vt = np.linalg.svd(X64, full_matrices=False)
+        components = vt[:n_components]
+    else:
+        _, _, components = randomized_svd(X64, n_components, n_iter=7, random_state=rng)
+    return components, X64 @ components.T
+
+
+def pca_weights(weights, components, coordinates, mean, *, latent_activation):
+    """Overwrite initial autoencoder weights so that it reconstructs as PCA.
+
+    Parameters
+    ----------
+    weights : list of ndarray
+        Kernels and biases of the encoder's then the decoder's layers, as
+        seeded at random. Every hidden layer must be at least as wide as the
+        linear path: ``len(components)`` units.
+    components : ndarray of shape (n_path, n_features)
+        Principal axes, as `principal_components` returns them.
+    coordinates : ndarray of shape (n_samples, n_path)
+        The training samples' coordinates on them, to set the shifts.
+    mean : ndarray of shape (n_features,)
+        What the decoder adds back: the inputs are centred.
+    latent_activation : str
+        Activation of the code layer: "linear" codes are the principal
+        coordinates; "relu" codes are the shifted coordinates.
+
+    Returns
+    -------
+    weights : list of ndarray
+        New arrays, in the same order and of the same shapes, float32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dense_autoencoder._pca_init import pca_weights, principal_components
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(40, 5))
+    >>> components, coordinates = principal_components(X - X.mean(0), 2, rng)
+    >>> shapes = [(5, 3), (3,), (3, 2), (2,), (2, 3), (3,), (3, 5), (5,)]
+    >>> weights = [rng.normal(size=shape) for shape in shapes]
+    >>> new = pca_weights(weights, components, coordinates, X.mean(0),
+    ...                   latent_activation="linear")
+    >>> [w.shape for w in new] == shapes
+    True
+    """
+    n_path = components.shape[0]
+    shift = _SHIFT_MARGIN * np.abs(coordinates).max(axis=0) + 1.0
+    kernels = [np.array(kernel, dtype=np.float64) for kernel in weights[0::2]]
+    biases = [np.array(bias, dtype=np.float64) for bias in weights[1::2]]
+    code_layer, output_layer = len(kernels) // 2 - 1, len(kernels) - 1
+    shifted_in = np.zeros(n_path)  # the centred inputs are not shifted
+    for index, (kernel, bias) in enumerate(zip(kernels, biases, strict=True)):
+        if index == output_layer:
+            # Only the path reaches the output: correction units start silent.
+            kernel[:] = 0.0
+            kernel[:n_path] = components
+            bias[:] = mean - shifted_in @ components
+            break
+        kernel[:, :n_path] = 0.0
+        if index == 0:
+            kernel[:, :n_path] = components.T
+        else:
+            kernel[:n_path, :n_path] = np.eye(n_path)
+        keeps_shift = index != code_layer or latent_activation != "linear"
+        shifted_out = shift if keeps_shift else np.zeros(n_path)
+        bias[:n_path] = shifted_out - shifted_in
+        shifted_in = shifted_out
+    return [
+        array.astype(np.float32)
+        for pair in zip(kernels, biases, strict=True)
+        for array in pair
+    ]
