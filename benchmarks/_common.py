@@ -1,0 +1,58 @@
+"""What the benchmark scripts share: the data, timing and table printing."""
+
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.datasets import fetch_lfw_people, load_digits
+from sklearn.model_selection import train_test_split
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def default_data_home():
+    """``../shared/data`` beside the repository when it exists, else None."""
+    return str(SHARED_DATA) if SHARED_DATA.is_dir() else None
+
+
+def lfw_split(data_home):
+    """Load the article's LFW faces and split them 75/25: images and labels."""
+    faces = fetch_lfw_people(
+        data_home=data_home,
+        min_faces_per_person=100,
+        resize=0.5,
+        download_if_missing=data_home is None,
+    )
+    return train_test_split(faces.images, faces.target, test_size=0.25, random_state=0)
+
+
+def digits_split():
+    """scikit-learn's digits, scaled to [0, 1], split 75/25 with random_state=0."""
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X / 16, y, test_size=0.25, random_state=0)
+
+
+def median_time(function, repeats):
+    """Median wall time of ``repeats`` calls, in seconds, after one warm-up."""
+    function()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def matmul_peak(repeats=5, size=2048):
+    """NumPy float32 matrix product throughput, in GFLOP/s."""
+    a = np.random.RandomState(0).rand(size, size).astype(np.float32)
+    return 2 * size**3 / median_time(lambda: a @ a, repeats) / 1e9
+
+
+def print_table(title, header, rows):
+    """Print a Markdown table."""
+    print(f"\n{title}\n")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print("| " + " | ".join(str(cell) for cell in row) + " |")
