@@ -3,6 +3,7 @@
 import time
 from pathlib import Path
 
+import keras
 import numpy as np
 from sklearn.datasets import fetch_lfw_people, load_digits
 from sklearn.model_selection import train_test_split
@@ -56,3 +57,18 @@ def print_table(title, header, rows):
     print("|" + "---|" * len(header))
     for row in rows:
         print("| " + " | ".join(str(cell) for cell in row) + " |")
+
+
+def article_autoencoder(n_features):
+    """Build the article's autoencoder in plain Keras, compiled with Adam + MSE."""
+    model = keras.Sequential(
+        [
+            keras.Input((n_features,)),
+            keras.layers.Dense(n_features // 2, activation="relu"),
+            keras.layers.Dense(420, activation="relu"),
+            keras.layers.Dense(n_features // 2, activation="relu"),
+            keras.layers.Dense(n_features),
+        ]
+    )
+    model.compile(optimizer="adam", loss="mse")
+    return model

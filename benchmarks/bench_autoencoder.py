@@ -16,7 +16,13 @@ import time
 
 import keras
 import numpy as np
-from _common import default_data_home, digits_split, lfw_split, print_table
+from _common import (
+    article_autoencoder,
+    default_data_home,
+    digits_split,
+    lfw_split,
+    print_table,
+)
 from sklearn.decomposition import PCA
 
 from dense_autoencoder import DenseAutoencoder
@@ -56,16 +62,7 @@ def article_recipe(X_train, X_test, seed):
     """Train the article's autoencoder in plain Keras: held-out MSE, fit time."""
     keras.utils.set_random_seed(seed)
     n_features = X_train.shape[1]
-    model = keras.Sequential(
-        [
-            keras.Input((n_features,)),
-            keras.layers.Dense(n_features // 2, activation="relu"),
-            keras.layers.Dense(420, activation="relu"),
-            keras.layers.Dense(n_features // 2, activation="relu"),
-            keras.layers.Dense(n_features),
-        ]
-    )
-    model.compile(optimizer="adam", loss="mse")
+    model = article_autoencoder(n_features)
     _, seconds = timed(
         lambda: model.fit(
             X_train,

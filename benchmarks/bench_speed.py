@@ -18,9 +18,15 @@ Times are medians over repeats. Run from the repository root::
 
 import argparse
 
-import keras
 import numpy as np
-from _common import default_data_home, lfw_split, matmul_peak, median_time, print_table
+from _common import (
+    article_autoencoder,
+    default_data_home,
+    lfw_split,
+    matmul_peak,
+    median_time,
+    print_table,
+)
 
 from dense_autoencoder import DenseAutoencoder
 
@@ -47,16 +53,7 @@ def epoch_time(X, repeats, **params):
 def keras_epoch_time(X, repeats):
     """Seconds per epoch of the article's recipe: Keras fit with batch 32."""
     n_features = X.shape[1]
-    model = keras.Sequential(
-        [
-            keras.Input((n_features,)),
-            keras.layers.Dense(n_features // 2, activation="relu"),
-            keras.layers.Dense(420, activation="relu"),
-            keras.layers.Dense(n_features // 2, activation="relu"),
-            keras.layers.Dense(n_features),
-        ]
-    )
-    model.compile(optimizer="adam", loss="mse")
+    model = article_autoencoder(n_features)
     model.fit(X, X, epochs=1, batch_size=32, verbose=0)
     return (
         median_time(
