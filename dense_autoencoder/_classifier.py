@@ -24,6 +24,9 @@ from ._networks import (
 
 _LOSS = "sparse_categorical_crossentropy"
 
+#: The reference article's code size, used when no autoencoder is given.
+_DEFAULT_LATENT_DIM = 420
+
 
 class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
     """Classifier on the latent code of a dense autoencoder.
@@ -45,8 +48,11 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
         autoencoder is cloned and fitted on ``X``; so is a fitted one, as
         scikit-learn's meta-estimators do. Wrap a fitted autoencoder in
         ``FrozenEstimator`` to use it as it is. None means
-        ``DenseAutoencoder()`` with the classifier's ``verbose``. Its
-        parameters can be tuned as ``autoencoder__latent_dim`` and so on.
+        ``DenseAutoencoder(420)``, the reference article's code size, with the
+        classifier's ``verbose``: a wide code keeps what tells the classes
+        apart, where the autoencoder's own default of 32 values is made for
+        compression. Its parameters can be tuned as
+        ``autoencoder__latent_dim`` and so on.
 
     hidden_layer_sizes : "auto" or tuple of int, default="auto"
         Widths of the head's hidden layers, before the softmax layer.
@@ -81,10 +87,13 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
     epochs : int, default=150
         Maximum number of passes over the training data to train the head.
 
-    validation_fraction : float, default=0.1
+    validation_fraction : float, default=0.0
         Share of the training data held out, in a seeded split stratified by
-        class, to report ``history_["val_loss"]`` and drive early stopping. 0
-        validates on nothing.
+        class, to report ``history_["val_loss"]`` and drive early stopping. 0,
+        the default, trains on every row and stops once the training loss
+        settles, as :class:`~sklearn.neural_network.MLPClassifier` does: the
+        validation cross-entropy turns up while the accuracy still improves,
+        so it stops the head too early.
 
     early_stopping : bool, default=True
         Whether to stop once the monitored loss (validation loss if
@@ -127,7 +136,8 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
 
     history_ : dict of str to list of float
         Per-epoch cross-entropy of the head on the training rows (``"loss"``)
-        and on the validation rows (``"val_loss"``); with
+        and, if ``validation_fraction > 0``, on the validation rows
+        (``"val_loss"``); with
         ``freeze_encoder=False``, the same while fine-tuning
         (``"fine_tune_loss"``, ``"fine_tune_val_loss"``).
 
@@ -188,7 +198,7 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
         learning_rate_init=0.001,
         batch_size=32,
         epochs=150,
-        validation_fraction=0.1,
+        validation_fraction=0.0,
         early_stopping=True,
         n_iter_no_change=10,
         tol=1e-4,
@@ -277,7 +287,7 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
         """Return the given frozen autoencoder, or fit a clone of it."""
         autoencoder = self.autoencoder
         if autoencoder is None:
-            autoencoder = DenseAutoencoder(verbose=self.verbose)
+            autoencoder = DenseAutoencoder(_DEFAULT_LATENT_DIM, verbose=self.verbose)
         inner = getattr(autoencoder, "estimator", autoencoder)
         if not isinstance(inner, DenseAutoencoder):
             raise TypeError(

@@ -30,7 +30,7 @@ def small(digits, autoencoder):
     """A classifier fitted on a few hundred digits, and its data."""
     X, y = digits[0][:300], digits[1][:300]
     classifier = LatentClassifier(
-        FrozenEstimator(autoencoder), epochs=5, random_state=0
+        FrozenEstimator(autoencoder), epochs=5, validation_fraction=0.1, random_state=0
     ).fit(X, y)
     return classifier, X, y
 
@@ -136,7 +136,8 @@ def test_default_autoencoder_is_cloned_seeded_and_fitted(digits):
     fitted = classifier.autoencoder_
     assert isinstance(fitted, DenseAutoencoder)
     assert classifier.autoencoder is None
-    assert fitted.get_params()["latent_dim"] == DenseAutoencoder().latent_dim
+    # The article's code size, wider than the autoencoder's own default.
+    assert fitted.get_params()["latent_dim"] == 420
     assert isinstance(fitted.random_state, int)
     check_is_fitted(fitted)
 
@@ -222,6 +223,17 @@ def test_head_training_lowers_the_loss(small):
     assert history["val_loss"][-1] < history["val_loss"][0]
 
 
+def test_by_default_the_head_trains_on_every_row(digits, autoencoder):
+    X, y = digits[0][:300], digits[1][:300]
+    classifier = LatentClassifier(
+        FrozenEstimator(autoencoder), epochs=20, random_state=0
+    ).fit(X, y)
+    # No rows held out: nothing to validate on, and the training loss is
+    # monitored instead.
+    assert set(classifier.history_) == {"loss"}
+    assert min(classifier.history_["loss"]) < classifier.history_["loss"][0]
+
+
 # Fine-tuning.
 
 
@@ -233,6 +245,7 @@ def test_fine_tuning_moves_the_encoder_and_records_its_history(digits, autoencod
         freeze_encoder=False,
         epochs=4,
         fine_tune_epochs=3,
+        validation_fraction=0.1,
         early_stopping=False,
         random_state=0,
     ).fit(X, y)
