@@ -1,5 +1,6 @@
 """The README's promises: its example runs, and CI runs its test command."""
 
+import os
 import re
 import subprocess
 import sys
@@ -36,12 +37,14 @@ def test_readme_example_runs_and_prints_what_it_says(capsys):
     assert 0.8 < float(accuracy) <= 1.0
 
 
-def test_the_main_job_prints_reconstruction_error_and_accuracy():
+def test_the_main_job_prints_reconstruction_error_and_accuracy(tmp_path):
     result = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "plot_quickstart.py")],
         capture_output=True,
         text=True,
         check=True,
+        cwd=tmp_path,
+        env={**os.environ, "MPLBACKEND": "Agg"},
     )
     figures = dict(
         re.findall(r"^(.*?):\s+([0-9.]+)$", result.stdout, flags=re.MULTILINE)
@@ -50,3 +53,4 @@ def test_the_main_job_prints_reconstruction_error_and_accuracy():
     codes_accuracy = "test accuracy, autoencoder codes + logistic regression"
     assert float(figures[codes_accuracy]) >= 0.93
     assert float(figures["test accuracy, LatentClassifier()"]) >= 0.95
+    assert len(list((tmp_path / "quickstart_figures").glob("*.png"))) == 4
