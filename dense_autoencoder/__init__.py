@@ -1,8 +1,17 @@
 """Dense autoencoders as scikit-learn estimators, on Keras 3."""
 
 from ._autoencoder import DenseAutoencoder
+from ._base import TrainingDivergedError
 from ._classifier import LatentClassifier
+from ._persistence import ModelFileError, load
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["DenseAutoencoder", "LatentClassifier", "__version__"]
+__all__ = [
+    "DenseAutoencoder",
+    "LatentClassifier",
+    "ModelFileError",
+    "TrainingDivergedError",
+    "__version__",
+    "load",
+]

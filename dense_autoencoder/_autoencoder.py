@@ -272,7 +272,12 @@ class DenseAutoencoder(
                 autoencoder, "mean_squared_error", self.learning_rate_init
             )
             rows = self._split_validation(X.shape[0], rng)
-            history = self._train(autoencoder, centred, X, rows, rng, self.epochs)
+            flat = centred.ravel()
+            # The error of predicting the mean sample: a trivial model's loss.
+            mean_error = float(np.dot(flat, flat)) / max(flat.size, 1)
+            history = self._train(
+                autoencoder, centred, X, rows, rng, self.epochs, mean_error
+            )
             shift_inputs(encoder, mean)
 
             self._set_networks(encoder_=encoder, decoder_=decoder)

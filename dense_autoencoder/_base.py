@@ -6,8 +6,9 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
+from . import _persistence
 from ._inference import forward, numpy_stack
 from ._networks import (
     ACTIVATIONS,
@@ -17,9 +18,59 @@ from ._networks import (
     evaluate_loss,
     progress_bar,
 )
+from ._tf_workarounds import released_training_graphs
 
 #: Seeds are drawn below this bound, which every backend accepts.
 _MAX_SEED = np.iinfo(np.int32).max
+
+#: An epoch's loss this many times above both the starting loss and a trivial
+#: model's is divergence: a ReLU network can blow up, kill every unit and
+#: settle at a huge but finite loss.
+DIVERGENCE_FACTOR = 1e3
+
+
+class TrainingDivergedError(RuntimeError):
+    """Training diverged: a loss that is not finite, or that exploded.
+
+    Raised by ``fit``; the message names the epoch and the loss. Lower
+    ``learning_rate_init``, or scale ``X`` (for example with
+    :class:`~sklearn.preprocessing.MinMaxScaler`).
+
+    Examples
+    --------
+    >>> from dense_autoencoder import TrainingDivergedError
+    >>> issubclass(TrainingDivergedError, RuntimeError)
+    True
+    """
+
+
+def _check_divergence(logs, limit, epoch, learning_rate):
+    """Raise `TrainingDivergedError` if an epoch's losses are beyond ``limit``."""
+    for key, loss in logs.items():
+        if not np.isfinite(loss) or loss > limit:
+            raise TrainingDivergedError(
+                f"Training diverged at epoch {epoch + 1}: the "
+                f"{'validation' if key == 'val_loss' else 'training'} loss is "
+                f"{float(loss):.4g}, above {limit:.4g}, {DIVERGENCE_FACTOR:g} "
+                "times the larger of the starting loss and a trivial model's. "
+                f"Lower learning_rate_init (now {learning_rate:g}) or scale X, "
+                "for example with MinMaxScaler."
+            )
+
+
+class _Best:
+    """The best monitored loss so far, its weights, and the epochs since."""
+
+    def __init__(self, loss, weights):
+        self.loss, self.weights, self.n_stale = loss, weights, 0
+
+    def update(self, current, model, tol, keep_weights):
+        """Record an epoch's loss, and its weights if ``keep_weights``."""
+        # Losses are non-negative, so this is a relative improvement of tol.
+        self.n_stale = 0 if current < self.loss * (1 - tol) else self.n_stale + 1
+        if current < self.loss:
+            self.loss = current
+            self.weights = model.get_weights() if keep_weights else None
 
 
 class BaseDenseNetwork(BaseEstimator):
@@ -131,7 +182,7 @@ class BaseDenseNetwork(BaseEstimator):
         is_val[order[np.arange(n_val) * n_samples // n_val]] = True
         return np.flatnonzero(~is_val), np.flatnonzero(is_val)
 
-    def _train(self, model, X, Y, rows, rng, epochs):
+    def _train(self, model, X, Y, rows, rng, epochs, trivial_loss):
         """Train a compiled ``model`` on ``(X, Y)`` with the estimator's settings.
 
         Each epoch visits the training rows in an order drawn from ``rng``:
@@ -154,57 +205,73 @@ class BaseDenseNetwork(BaseEstimator):
             Draws the order of the rows in each epoch.
         epochs : int
             Maximum number of epochs.
+        trivial_loss : float
+            The loss of a model that ignores its input, such as predicting the
+            mean sample. Training has diverged when an epoch's loss is not
+            finite, or over ``DIVERGENCE_FACTOR`` times both this and the
+            starting loss.
 
         Returns
         -------
         history : dict of str to list of float
             Per-epoch ``"loss"``, and ``"val_loss"`` when validating.
+
+        Raises
+        ------
+        TrainingDivergedError
+            When training diverges; the message names the epoch.
         """
         train, val = rows
         validation_data = None if val is None else (X[val], Y[val])
         X, Y = X[train], Y[train]
-        n_samples = X.shape[0]
-        batch_size = min(self.batch_size, n_samples)
-        n_batches = -(-n_samples // batch_size)
-        monitor = "loss" if validation_data is None else "val_loss"
-        history = {"loss": []}
-        progress = progress_bar(
-            model, verbose=int(self.verbose), epochs=epochs, steps=n_batches
+        # The starting weights compete too: training that only makes an
+        # informed initialization worse gives it back.
+        best = _Best(
+            evaluate_loss(model, *(validation_data or (X, Y))),
+            model.get_weights() if self.early_stopping else None,
         )
-        best_loss, best_weights, n_stale = np.inf, None, 0
-        if self.early_stopping:
-            # The starting weights compete too: training that only makes an
-            # informed initialization worse gives it back.
-            best_weights = model.get_weights()
-            best_loss = evaluate_loss(model, *(validation_data or (X, Y)))
+        limit = DIVERGENCE_FACTOR * max(best.loss, trivial_loss)
+        batch_size = min(self.batch_size, X.shape[0])
+        progress = progress_bar(
+            model,
+            verbose=int(self.verbose),
+            epochs=epochs,
+            steps=-(-X.shape[0] // batch_size),
+        )
+        history = {"loss": []}
         progress.on_train_begin()
-        for epoch in range(epochs):
-            progress.on_epoch_begin(epoch)
-            order = rng.permutation(n_samples)
-            total = 0.0
-            for step, start in enumerate(range(0, n_samples, batch_size)):
-                rows = order[start : start + batch_size]
-                total += model.train_on_batch(X[rows], Y[rows]) * len(rows)
-                logs = {"loss": total / (start + len(rows))}
-                progress.on_train_batch_end(step, logs)
-            if validation_data is not None:
-                logs["val_loss"] = evaluate_loss(model, *validation_data)
-            for key, value in logs.items():
-                history.setdefault(key, []).append(float(value))
-            progress.on_epoch_end(epoch, logs)
-
-            current = logs[monitor]
-            # Losses are non-negative, so this is a relative improvement of tol.
-            n_stale = 0 if current < best_loss * (1 - self.tol) else n_stale + 1
-            if current < best_loss:
-                best_loss = current
-                best_weights = model.get_weights() if self.early_stopping else None
-            if self.early_stopping and n_stale >= self.n_iter_no_change:
-                break
+        with released_training_graphs():
+            for epoch in range(epochs):
+                logs = self._run_epoch(
+                    model, X, Y, validation_data, rng, batch_size, epoch, progress
+                )
+                for key, value in logs.items():
+                    history.setdefault(key, []).append(float(value))
+                _check_divergence(logs, limit, epoch, self.learning_rate_init)
+                current = logs["loss" if validation_data is None else "val_loss"]
+                best.update(current, model, self.tol, self.early_stopping)
+                if self.early_stopping and best.n_stale >= self.n_iter_no_change:
+                    break
         progress.on_train_end()
-        if best_weights is not None:
-            model.set_weights(best_weights)
+        if best.weights is not None:
+            model.set_weights(best.weights)
         return history
+
+    @staticmethod
+    def _run_epoch(model, X, Y, validation_data, rng, batch_size, epoch, progress):
+        """One pass over the rows in a new order; return the epoch's losses."""
+        progress.on_epoch_begin(epoch)
+        order = rng.permutation(X.shape[0])
+        total = 0.0
+        for step, start in enumerate(range(0, X.shape[0], batch_size)):
+            rows = order[start : start + batch_size]
+            total += model.train_on_batch(X[rows], Y[rows]) * len(rows)
+            logs = {"loss": total / (start + len(rows))}
+            progress.on_train_batch_end(step, logs)
+        if validation_data is not None:
+            logs["val_loss"] = evaluate_loss(model, *validation_data)
+        progress.on_epoch_end(epoch, logs)
+        return logs
 
     def _set_networks(self, **models):
         """Set fitted Keras models as attributes, and their NumPy copies."""
@@ -224,6 +291,48 @@ class BaseDenseNetwork(BaseEstimator):
         """
         layers = [layer for name in names for layer in self._numpy_stacks[name]]
         return forward(layers, X, PREDICT_BATCH_SIZE)
+
+    def save(self, path):
+        """Save the estimator, fitted or not, to one file.
+
+        The file is a zip of a JSON description (parameters, fitted
+        attributes, the format's version) and of the weights as ``.npy``
+        arrays: :func:`dense_autoencoder.load` reads it back without running
+        any code from it, unlike a pickle. ``path`` is replaced at once, never
+        left half-written.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write; the extension is free (``.dae`` is suggested).
+
+        See Also
+        --------
+        dense_autoencoder.load : Read the file back.
+        export_encoder : The encoder alone, as a standard ``.keras`` model.
+        """
+        _persistence.save(self, path)
+
+    def export_encoder(self, path):
+        """Save the fitted encoder as a standard Keras model.
+
+        The file is Keras's native ``.keras`` format, for serving the encoder
+        without this library: ``keras.saving.load_model(path)`` gives a model
+        from ``(batch, n_features_in_)`` samples, flattened, to their codes.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write; must end in ``.keras``.
+
+        See Also
+        --------
+        save : The whole estimator, in this library's format.
+        """
+        check_is_fitted(self)
+        if not str(path).endswith(".keras"):
+            raise ValueError(f"path must end in '.keras', got {str(path)!r}.")
+        self.encoder_.save(path)
 
     @contextlib.contextmanager
     def _discard_state_on_error(self):

@@ -264,12 +264,17 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
             rows = self._split_validation(X.shape[0], rng, y)
             # While the encoder is frozen, the head trains on fixed codes.
             compile_for_training(head, _LOSS, self.learning_rate_init)
-            history = self._train(head, predict(encoder, X), y, rows, rng, self.epochs)
+            # The cross-entropy of predicting the class frequencies.
+            frequencies = np.bincount(y) / len(y)
+            prior_entropy = float(-np.sum(frequencies * np.log(frequencies)))
+            history = self._train(
+                head, predict(encoder, X), y, rows, rng, self.epochs, prior_entropy
+            )
             if not self.freeze_encoder:
                 classifier = chain(encoder, head, "classifier")
                 compile_for_training(classifier, _LOSS, self.fine_tune_learning_rate)
                 fine_tuned = self._train(
-                    classifier, X, y, rows, rng, self.fine_tune_epochs
+                    classifier, X, y, rows, rng, self.fine_tune_epochs, prior_entropy
                 )
                 history.update(
                     (f"fine_tune_{key}", losses) for key, losses in fine_tuned.items()
