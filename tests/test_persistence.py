@@ -1,15 +1,22 @@
 """save / load in the project's own format, and the files it refuses."""
 
+import copy
 import io
 import json
 import pickle
+import pickletools
 import stat
+import subprocess
+import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
+import joblib
 import keras
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 
@@ -382,3 +389,61 @@ def test_a_file_that_is_not_a_zip_is_refused(tmp_path):
     path = tmp_path / "model.dae"
     path.write_bytes(pickle.dumps({"a": 1}))
     _refused(path, "is not a dense_autoencoder file")
+
+
+# Pickle, joblib, deepcopy and clone, for the classifier too.
+
+
+@pytest.mark.parametrize("protocol", ["pickle", "joblib", "deepcopy"])
+def test_classifier_round_trips_bitwise(classifier, digits, protocol):
+    X, _ = digits
+    if protocol == "pickle":
+        restored = pickle.loads(pickle.dumps(classifier))
+    elif protocol == "joblib":
+        buffer = io.BytesIO()
+        joblib.dump(classifier, buffer)
+        buffer.seek(0)
+        restored = joblib.load(buffer)
+    else:
+        restored = copy.deepcopy(classifier)
+    np.testing.assert_array_equal(
+        restored.predict_proba(X), classifier.predict_proba(X)
+    )
+    assert restored.get_params().keys() == classifier.get_params().keys()
+
+
+def test_classifier_pickle_holds_no_keras_object(classifier):
+    payload = pickle.dumps(classifier)
+    names = [arg for _, arg, _ in pickletools.genops(payload) if isinstance(arg, str)]
+    assert not [name for name in names if name.startswith(("keras", "tensorflow"))]
+
+
+def test_clone_of_a_fitted_classifier_is_unfitted_with_the_same_parameters(classifier):
+    copy_ = clone(classifier)
+    assert not hasattr(copy_, "classes_")
+    assert (
+        copy_.get_params(deep=False).keys() == classifier.get_params(deep=False).keys()
+    )
+
+
+def test_importing_the_library_patches_nothing_in_keras():
+    script = textwrap.dedent(
+        """
+        import keras
+
+        def snapshot():
+            objects = [keras, keras.Model, keras.Sequential, keras.layers.Dense,
+                       keras.optimizers.Adam, keras.saving, keras.ops]
+            state = {(id(o), name): id(value) for o in objects
+                     for name, value in vars(o).items()}
+            return state, dict(keras.saving.get_custom_objects())
+
+        before = snapshot()
+        import dense_autoencoder
+        print(before == snapshot())
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "True"

@@ -46,11 +46,15 @@ def test_same_seed_gives_bitwise_equal_outputs_across_processes(source):
         print(hashlib.sha256(output.tobytes()).hexdigest())
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
+    digests = [
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    ]
     output = _fit_here(source)
-    assert result.stdout.strip() == hashlib.sha256(output.tobytes()).hexdigest()
+    # Two fresh processes, and this one, which has run other fits before.
+    assert digests == [hashlib.sha256(output.tobytes()).hexdigest()] * 2
 
 
 @pytest.mark.parametrize("source", ESTIMATORS.values(), ids=ESTIMATORS)
