@@ -44,7 +44,7 @@ class TrainingDivergedError(RuntimeError):
     """
 
 
-def _check_divergence(logs, limit, epoch, learning_rate):
+def _check_divergence(logs, limit, epoch, rate_param, learning_rate):
     """Raise `TrainingDivergedError` if an epoch's losses are beyond ``limit``."""
     for key, loss in logs.items():
         if not np.isfinite(loss) or loss > limit:
@@ -53,7 +53,7 @@ def _check_divergence(logs, limit, epoch, learning_rate):
                 f"{'validation' if key == 'val_loss' else 'training'} loss is "
                 f"{float(loss):.4g}, above {limit:.4g}, {DIVERGENCE_FACTOR:g} "
                 "times the larger of the starting loss and a trivial model's. "
-                f"Lower learning_rate_init (now {learning_rate:g}) or scale X, "
+                f"Lower {rate_param} (now {learning_rate:g}) or scale X, "
                 "for example with MinMaxScaler."
             )
 
@@ -182,7 +182,17 @@ class BaseDenseNetwork(BaseEstimator):
         is_val[order[np.arange(n_val) * n_samples // n_val]] = True
         return np.flatnonzero(~is_val), np.flatnonzero(is_val)
 
-    def _train(self, model, X, Y, rows, rng, epochs, trivial_loss):
+    def _train(
+        self,
+        model,
+        X,
+        Y,
+        rows,
+        rng,
+        epochs,
+        trivial_loss,
+        rate_param="learning_rate_init",
+    ):
         """Train a compiled ``model`` on ``(X, Y)`` with the estimator's settings.
 
         Each epoch visits the training rows in an order drawn from ``rng``:
@@ -210,6 +220,9 @@ class BaseDenseNetwork(BaseEstimator):
             mean sample. Training has diverged when an epoch's loss is not
             finite, or over ``DIVERGENCE_FACTOR`` times both this and the
             starting loss.
+        rate_param : str, default="learning_rate_init"
+            The parameter that set the model's step size, for the message
+            that divergence raises.
 
         Returns
         -------
@@ -247,7 +260,9 @@ class BaseDenseNetwork(BaseEstimator):
                 )
                 for key, value in logs.items():
                     history.setdefault(key, []).append(float(value))
-                _check_divergence(logs, limit, epoch, self.learning_rate_init)
+                _check_divergence(
+                    logs, limit, epoch, rate_param, getattr(self, rate_param)
+                )
                 current = logs["loss" if validation_data is None else "val_loss"]
                 best.update(current, model, self.tol, self.early_stopping)
                 if self.early_stopping and best.n_stale >= self.n_iter_no_change:

@@ -274,7 +274,14 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
                 classifier = chain(encoder, head, "classifier")
                 compile_for_training(classifier, _LOSS, self.fine_tune_learning_rate)
                 fine_tuned = self._train(
-                    classifier, X, y, rows, rng, self.fine_tune_epochs, prior_entropy
+                    classifier,
+                    X,
+                    y,
+                    rows,
+                    rng,
+                    self.fine_tune_epochs,
+                    prior_entropy,
+                    rate_param="fine_tune_learning_rate",
                 )
                 history.update(
                     (f"fine_tune_{key}", losses) for key, losses in fine_tuned.items()

@@ -153,6 +153,21 @@ def test_a_diverging_head_raises_too(digits):
         classifier.fit(X[:300] * 1e6, y[:300])
 
 
+def test_diverging_fine_tuning_names_its_own_step_size(digits):
+    X, y = digits
+    classifier = LatentClassifier(
+        DenseAutoencoder(4, epochs=2, random_state=0),
+        epochs=2,
+        freeze_encoder=False,
+        fine_tune_learning_rate=1e12,
+        random_state=0,
+    )
+    with pytest.raises(
+        TrainingDivergedError, match=r"Lower fine_tune_learning_rate \(now 1e\+12\)"
+    ):
+        classifier.fit(X[:300] * 1e3, y[:300])
+
+
 def test_a_diverging_candidate_scores_nan_and_the_search_finishes():
     X = load_digits().data * 100
     search = GridSearchCV(
