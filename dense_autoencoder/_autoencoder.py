@@ -230,7 +230,7 @@ class DenseAutoencoder(
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Train the encoder and the decoder to reconstruct ``X``.
 
         Parameters
@@ -241,6 +241,12 @@ class DenseAutoencoder(
         y : Ignored
             Not used, present for API consistency by convention.
 
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights. Each scales its sample's reconstruction
+            error in training and validation, and its share of the mean and of
+            the PCA start. A sample of weight 0 has no effect: the fit is the
+            fit without it.
+
         Returns
         -------
         self : DenseAutoencoder
@@ -248,13 +254,17 @@ class DenseAutoencoder(
         """
         with self._discard_state_on_error():
             X, sample_shape = self._validate_samples(X, reset=True)
+            sample_weight, X = self._check_weights(sample_weight, X)
             hidden = self._check_hidden_layer_sizes()
             if hidden is None:
                 hidden = (max(X.shape[1] // 2, self.latent_dim),)
             rng = check_random_state(self.random_state)
             # Centred inputs condition training far better; the mean is folded
             # into the encoder afterwards, so that it takes X as it comes.
-            mean = X.mean(axis=0, dtype=np.float64)
+            if sample_weight is None:
+                mean = X.mean(axis=0, dtype=np.float64)
+            else:
+                mean = np.average(X.astype(np.float64), axis=0, weights=sample_weight)
             centred = (X - mean).astype(np.float32)
             encoder, decoder, autoencoder = build_autoencoder(
                 X.shape[1],
@@ -267,7 +277,9 @@ class DenseAutoencoder(
                 output_bias=mean if self.output_activation == "linear" else None,
             )
             if self._starts_from_pca():
-                self._start_from_pca(autoencoder, centred, mean, hidden, rng)
+                self._start_from_pca(
+                    autoencoder, centred, mean, hidden, rng, sample_weight
+                )
             compile_for_training(
                 autoencoder, "mean_squared_error", self.learning_rate_init
             )
@@ -276,7 +288,14 @@ class DenseAutoencoder(
             # The error of predicting the mean sample: a trivial model's loss.
             mean_error = float(np.dot(flat, flat)) / max(flat.size, 1)
             history = self._train(
-                autoencoder, centred, X, rows, rng, self.epochs, mean_error
+                autoencoder,
+                centred,
+                X,
+                rows,
+                rng,
+                self.epochs,
+                mean_error,
+                sample_weight=sample_weight,
             )
             shift_inputs(encoder, mean)
 
@@ -305,14 +324,16 @@ class DenseAutoencoder(
             )
         return self.init != "random" and allowed
 
-    def _start_from_pca(self, autoencoder, centred, mean, hidden, rng):
+    def _start_from_pca(self, autoencoder, centred, mean, hidden, rng, sample_weight):
         """Set the weights so that ``autoencoder`` reconstructs as PCA does.
 
         The linear path is as wide as the code, the narrowest hidden layer and
         the rank of the data allow.
         """
         n_path = min(self.latent_dim, *hidden, *centred.shape)
-        components, coordinates = principal_components(centred, n_path, rng)
+        components, coordinates = principal_components(
+            centred, n_path, rng, sample_weight
+        )
         autoencoder.set_weights(
             pca_weights(
                 autoencoder.get_weights(),

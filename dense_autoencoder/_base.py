@@ -6,7 +6,11 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 
 from . import _persistence
 from ._inference import forward, numpy_stack
@@ -152,6 +156,39 @@ class BaseDenseNetwork(BaseEstimator):
         return tuple(int(size) for size in sizes)
 
     @staticmethod
+    def _check_weights(sample_weight, X, *arrays):
+        """Validate ``sample_weight``; drop the rows it gives no weight.
+
+        Rows of weight zero are removed before anything else, so that they
+        have no effect at all: the fit is the fit without them. Weights that
+        are all one are the same as None.
+
+        Returns
+        -------
+        sample_weight : ndarray of shape (n_kept,), dtype float32, or None
+            The positive weights, or None.
+        X, *arrays : ndarray
+            The inputs, and any arrays of the same rows, without those rows.
+        """
+        if sample_weight is None:
+            return None, X, *arrays
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float32, ensure_non_negative=True
+        )
+        kept = sample_weight > 0
+        if kept.sum() < 2:
+            raise ValueError(
+                "sample_weight must give a positive weight to at least 2 "
+                f"samples; got {int(kept.sum())}."
+            )
+        if not kept.all():
+            X, arrays = X[kept], [array[kept] for array in arrays]
+        sample_weight = sample_weight[kept]
+        if np.all(sample_weight == 1):
+            sample_weight = None
+        return sample_weight, X, *arrays
+
+    @staticmethod
     def _draw_seeds(rng, n_seeds):
         """One initializer seed per layer, from the estimator's own generator."""
         return rng.randint(_MAX_SEED, size=n_seeds)
@@ -192,6 +229,7 @@ class BaseDenseNetwork(BaseEstimator):
         epochs,
         trivial_loss,
         rate_param="learning_rate_init",
+        sample_weight=None,
     ):
         """Train a compiled ``model`` on ``(X, Y)`` with the estimator's settings.
 
@@ -223,6 +261,9 @@ class BaseDenseNetwork(BaseEstimator):
         rate_param : str, default="learning_rate_init"
             The parameter that set the model's step size, for the message
             that divergence raises.
+        sample_weight : ndarray of shape (n_samples,), default=None
+            Positive weights that scale each sample's loss, in training and in
+            validation; as `_check_sample_weight` returns them.
 
         Returns
         -------
@@ -235,12 +276,20 @@ class BaseDenseNetwork(BaseEstimator):
             When training diverges; the message names the epoch.
         """
         train, val = rows
-        validation_data = None if val is None else (X[val], Y[val])
-        X, Y = X[train], Y[train]
+        weights = (
+            (None, None)
+            if sample_weight is None
+            else (
+                sample_weight[train],
+                None if val is None else sample_weight[val],
+            )
+        )
+        validation_data = None if val is None else (X[val], Y[val], weights[1])
+        X, Y, sample_weight = X[train], Y[train], weights[0]
         # The starting weights compete too: training that only makes an
         # informed initialization worse gives it back.
         best = _Best(
-            evaluate_loss(model, *(validation_data or (X, Y))),
+            evaluate_loss(model, *(validation_data or (X, Y, sample_weight))),
             model.get_weights() if self.early_stopping else None,
         )
         limit = DIVERGENCE_FACTOR * max(best.loss, trivial_loss)
@@ -256,7 +305,13 @@ class BaseDenseNetwork(BaseEstimator):
         with released_training_graphs():
             for epoch in range(epochs):
                 logs = self._run_epoch(
-                    model, X, Y, validation_data, rng, batch_size, epoch, progress
+                    model,
+                    (X, Y, sample_weight),
+                    validation_data,
+                    rng,
+                    batch_size,
+                    epoch,
+                    progress,
                 )
                 for key, value in logs.items():
                     history.setdefault(key, []).append(float(value))
@@ -273,14 +328,17 @@ class BaseDenseNetwork(BaseEstimator):
         return history
 
     @staticmethod
-    def _run_epoch(model, X, Y, validation_data, rng, batch_size, epoch, progress):
+    def _run_epoch(model, data, validation_data, rng, batch_size, epoch, progress):
         """One pass over the rows in a new order; return the epoch's losses."""
+        X, Y, sample_weight = data
         progress.on_epoch_begin(epoch)
         order = rng.permutation(X.shape[0])
         total = 0.0
         for step, start in enumerate(range(0, X.shape[0], batch_size)):
             rows = order[start : start + batch_size]
-            total += model.train_on_batch(X[rows], Y[rows]) * len(rows)
+            weights = None if sample_weight is None else sample_weight[rows]
+            loss = model.train_on_batch(X[rows], Y[rows], sample_weight=weights)
+            total += loss * len(rows)
             logs = {"loss": total / (start + len(rows))}
             progress.on_train_batch_end(step, logs)
         if validation_data is not None:

@@ -223,7 +223,7 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
 
     # The autoencoder's own parameters are validated when it is fitted.
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the autoencoder if needed, then train the head on its codes.
 
         Parameters
@@ -234,6 +234,12 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
         y : array-like of shape (n_samples,)
             Class labels of any type, such as strings or integers.
 
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights. Each scales its sample's loss when the
+            autoencoder is fitted here and when the head and the encoder are
+            trained. A sample of weight 0 has no effect: the fit is the fit
+            without it.
+
         Returns
         -------
         self : LatentClassifier
@@ -241,6 +247,7 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
         """
         with self._discard_state_on_error():
             (X, y), sample_shape = self._validate_samples(X, y, reset=True)
+            sample_weight, X, y = self._check_weights(sample_weight, X, y)
             check_classification_targets(y)
             classes, y = np.unique(y, return_inverse=True)
             if len(classes) < 2:
@@ -249,7 +256,7 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
                     f"got 1 class: {classes.tolist()[0]!r}."
                 )
             rng = check_random_state(self.random_state)
-            autoencoder = self._fit_autoencoder(X, sample_shape, rng)
+            autoencoder = self._fit_autoencoder(X, sample_shape, rng, sample_weight)
             encoder = dense_stack_from_state(dense_stack_state(autoencoder.encoder_))
             hidden, activation, initial_weights = self._head_layers(autoencoder)
             head = build_head(
@@ -268,7 +275,14 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
             frequencies = np.bincount(y) / len(y)
             prior_entropy = float(-np.sum(frequencies * np.log(frequencies)))
             history = self._train(
-                head, predict(encoder, X), y, rows, rng, self.epochs, prior_entropy
+                head,
+                predict(encoder, X),
+                y,
+                rows,
+                rng,
+                self.epochs,
+                prior_entropy,
+                sample_weight=sample_weight,
             )
             if not self.freeze_encoder:
                 classifier = chain(encoder, head, "classifier")
@@ -282,6 +296,7 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
                     self.fine_tune_epochs,
                     prior_entropy,
                     rate_param="fine_tune_learning_rate",
+                    sample_weight=sample_weight,
                 )
                 history.update(
                     (f"fine_tune_{key}", losses) for key, losses in fine_tuned.items()
@@ -295,7 +310,7 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
             self.n_iter_ = len(history["loss"]) + len(history.get("fine_tune_loss", ()))
         return self
 
-    def _fit_autoencoder(self, X, sample_shape, rng):
+    def _fit_autoencoder(self, X, sample_shape, rng, sample_weight):
         """Return the given frozen autoencoder, or fit a clone of it."""
         autoencoder = self.autoencoder
         if autoencoder is None:
@@ -319,7 +334,9 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
         autoencoder = clone(autoencoder)
         if autoencoder.random_state is None:
             autoencoder.set_params(random_state=int(seed))
-        return autoencoder.fit(X.reshape((X.shape[0], *sample_shape)))
+        return autoencoder.fit(
+            X.reshape((X.shape[0], *sample_shape)), sample_weight=sample_weight
+        )
 
     def _head_layers(self, autoencoder):
         """Widths, activation and initial weights of the head's hidden layers."""

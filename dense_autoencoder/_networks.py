@@ -391,7 +391,7 @@ def predict(model, X, batch_size=PREDICT_BATCH_SIZE):
     return np.concatenate(chunks)
 
 
-def evaluate_loss(model, X, Y):
+def evaluate_loss(model, X, Y, sample_weight=None):
     """Compiled loss of ``model`` on ``(X, Y)``, without tracing a new function.
 
     Parameters
@@ -402,13 +402,21 @@ def evaluate_loss(model, X, Y):
         The inputs.
     Y : ndarray of shape (n_samples, n_outputs)
         The targets.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weights of the samples' losses, as in training.
 
     Returns
     -------
     loss : float
         The loss, regularization terms included, as training reports it.
     """
-    loss = model.compute_loss(x=X, y=Y, y_pred=predict(model, X), training=False)
+    loss = model.compute_loss(
+        x=X,
+        y=Y,
+        y_pred=predict(model, X),
+        sample_weight=sample_weight,
+        training=False,
+    )
     return float(keras.ops.convert_to_numpy(loss))
 
 

@@ -21,7 +21,7 @@ IDENTITY_ON_POSITIVES = ("linear", "relu", "leaky_relu", "elu")
 _SHIFT_MARGIN = 2.0
 
 
-def principal_components(X_centred, n_components, rng):
+def principal_components(X_centred, n_components, rng, sample_weight=None):
     """Leading principal axes of centred data, and the coordinates on them.
 
     Parameters
@@ -32,6 +32,9 @@ def principal_components(X_centred, n_components, rng):
         Number of axes, at most ``min(n_samples, n_features)``.
     rng : numpy.random.RandomState
         Seeds the randomized solver used for large data.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Positive weights of the rows: the axes then maximise the weighted
+        variance (``X_centred`` must be centred on the weighted mean).
 
     Returns
     -------
@@ -53,11 +56,20 @@ def principal_components(X_centred, n_components, rng):
     0
     """
     X64 = X_centred.astype(np.float64)
+    # A row of weight w counts as sqrt(w) times itself in the squared norms.
+    scaled = X64 if sample_weight is None else X64 * np.sqrt(sample_weight)[:, None]
     if min(X64.shape) <= 1000 or n_components > min(X64.shape) // 4:
-        _, _, vt = np.linalg.svd(X64, full_matrices=False)
+        _, _, vt = np.linalg.svd(scaled, full_matrices=False)
         components = vt[:n_components]
     else:
-        _, _, components = randomized_svd(X64, n_components, n_iter=7, random_state=rng)
+        _, _, components = randomized_svd(
+            scaled, n_components, n_iter=7, random_state=rng
+        )
+    # A sign per axis that depends on the axis alone, not on the solver or on
+    # how often a row repeats: the largest loading is positive.
+    components *= np.sign(
+        components[np.arange(len(components)), np.abs(components).argmax(axis=1)]
+    )[:, None]
     return components, X64 @ components.T
 
 

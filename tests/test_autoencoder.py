@@ -495,3 +495,62 @@ def test_a_code_wider_than_the_data_keeps_a_partial_path():
     autoencoder = DenseAutoencoder(8, init="pca", epochs=2, random_state=0).fit(X)
     assert autoencoder.transform(X).shape == (5, 8)
     assert np.isfinite(autoencoder.score(X))
+
+
+# Sample weights.
+
+
+def test_zero_weights_have_no_effect(digits):
+    X = digits[0][:300]
+    junk = np.random.RandomState(0).rand(50, 64) * 5
+    weighted = DenseAutoencoder(4, epochs=3, random_state=0).fit(
+        np.vstack([X[:150], junk, X[150:]]),
+        sample_weight=np.r_[np.ones(150), np.zeros(50), np.ones(150)],
+    )
+    plain = DenseAutoencoder(4, epochs=3, random_state=0).fit(X)
+    np.testing.assert_array_equal(weighted.transform(X), plain.transform(X))
+
+
+def test_weights_of_one_are_no_weights(digits):
+    X = digits[0][:300]
+    ones = DenseAutoencoder(4, epochs=3, random_state=0).fit(
+        X, sample_weight=np.ones(300)
+    )
+    plain = DenseAutoencoder(4, epochs=3, random_state=0).fit(X)
+    np.testing.assert_array_equal(ones.transform(X), plain.transform(X))
+
+
+def test_integer_weights_start_from_the_pca_of_repeated_rows(digits):
+    X = digits[0][:200]
+    counts = np.random.RandomState(0).randint(1, 4, size=200)
+    # Learning rate so small that the start is what the fit gives back.
+    params = dict(init="pca", learning_rate_init=1e-9, epochs=1, random_state=0)
+    weighted = DenseAutoencoder(3, **params).fit(X, sample_weight=counts)
+    repeated = DenseAutoencoder(3, **params).fit(np.repeat(X, counts, axis=0))
+    np.testing.assert_allclose(weighted.transform(X), repeated.transform(X), atol=1e-5)
+
+
+def test_weights_favour_the_samples_they_weigh(digits):
+    X, y = digits
+    X, y = X[:600], y[:600]
+    zeros = y == 0
+
+    def error_on_zeros(sample_weight):
+        autoencoder = DenseAutoencoder(4, epochs=5, random_state=0)
+        autoencoder.fit(X, sample_weight=sample_weight)
+        return -autoencoder.score(X[zeros])
+
+    assert error_on_zeros(np.where(zeros, 20.0, 1.0)) < 0.8 * error_on_zeros(None)
+
+
+@pytest.mark.parametrize(
+    "sample_weight, message",
+    [
+        (-np.ones(100), "Negative values in data passed to `sample_weight`"),
+        (np.r_[1.0, np.zeros(99)], "positive weight to at least 2 samples; got 1"),
+        (np.ones(99), r"sample_weight.shape == \(99,\), expected \(100,\)"),
+    ],
+)
+def test_bad_weights_are_refused(digits, sample_weight, message):
+    with pytest.raises(ValueError, match=message):
+        DenseAutoencoder(2, epochs=1).fit(digits[0][:100], sample_weight=sample_weight)

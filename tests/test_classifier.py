@@ -397,3 +397,28 @@ def test_clone_keeps_the_parameters_and_drops_the_fit(small):
     assert isinstance(cloned.autoencoder, FrozenEstimator)
     with pytest.raises(NotFittedError):
         check_is_fitted(cloned)
+
+
+# Sample weights.
+
+
+def test_zero_weights_have_no_effect_on_the_classifier(digits):
+    X, y = digits[0][:300], digits[1][:300]
+    junk = np.random.RandomState(0).rand(40, 64)
+    weighted = _fast().fit(
+        np.vstack([junk, X]),
+        np.r_[np.zeros(40, dtype=int), y],
+        sample_weight=np.r_[np.zeros(40), np.ones(300)],
+    )
+    plain = _fast().fit(X, y)
+    np.testing.assert_array_equal(weighted.predict_proba(X), plain.predict_proba(X))
+
+
+def test_weights_move_the_decision_towards_the_heavy_class(digits):
+    X, y = digits[0][:400], digits[1][:400]
+
+    def share_of_ones(sample_weight):
+        classifier = _fast(epochs=30).fit(X, y, sample_weight=sample_weight)
+        return np.mean(classifier.predict(digits[0][400:]) == 1)
+
+    assert share_of_ones(np.where(y == 1, 50.0, 1.0)) > share_of_ones(None)

@@ -24,9 +24,28 @@ _BATCH_ROUNDING = (
     "above happens to pass). tests/test_autoencoder.py bounds the difference "
     "at float32 rounding (1e-6)."
 )
+_WEIGHTS_FLOAT32 = (
+    "With its fast settings the autoencoder gives back its PCA start, and the "
+    "weighted PCA equals the PCA of the repeated rows, but in float32: the "
+    "codes agree to about 2e-7, above the check's rtol of 1e-7. "
+    "tests/test_autoencoder.py checks the equivalence to float32 rounding."
+)
+_WEIGHTS_MINI_BATCH = (
+    "Mini-batch training: a row repeated k times is visited in k batches, "
+    "where a row of weight k is visited once with k times the loss, so Adam "
+    "takes other steps and the probabilities differ by about 1e-2 after "
+    "training. Zero weights are exact (check_sample_weights_invariance "
+    "passes), and tests/test_classifier.py checks that weights move the "
+    "decision."
+)
 EXPECTED_FAILED_CHECKS = {
-    "DenseAutoencoder": {},
-    "LatentClassifier": {"check_methods_subset_invariance": _BATCH_ROUNDING},
+    "DenseAutoencoder": {
+        "check_sample_weight_equivalence_on_dense_data": _WEIGHTS_FLOAT32
+    },
+    "LatentClassifier": {
+        "check_methods_subset_invariance": _BATCH_ROUNDING,
+        "check_sample_weight_equivalence_on_dense_data": _WEIGHTS_MINI_BATCH,
+    },
 }
 
 
