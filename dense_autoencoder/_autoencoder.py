@@ -1,6 +1,6 @@
 """DenseAutoencoder: a dense autoencoder as a scikit-learn transformer."""
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import (
@@ -69,6 +69,18 @@ class DenseAutoencoder(
         "linear" or "relu" code and a "linear" output. "random" starts from
         seeded Glorot-uniform weights. "auto" is "pca" where the activations
         allow it, else "random".
+
+    noise : float, default=0.0
+        Standard deviation of Gaussian noise added to the inputs in every
+        training batch, in the units of ``X``, while the targets stay clean:
+        a denoising autoencoder. Fresh noise is drawn for every batch from the
+        seeded generator; ``transform`` and the validation loss see none.
+
+    latent_l1 : float, default=0.0
+        Weight of an L1 penalty on the codes, added to the training loss (the
+        sum of the absolute code values, averaged over the batch): sparse
+        codes. With ``latent_activation="relu"`` the penalised codes are
+        exactly zero; with a linear code they shrink towards it.
 
     learning_rate_init : float, default=0.002
         Adam's step size.
@@ -192,6 +204,8 @@ class DenseAutoencoder(
         "latent_activation": [StrOptions(set(ACTIVATIONS))],
         "output_activation": [StrOptions(set(ACTIVATIONS))],
         "init": [StrOptions({"auto", "pca", "random"})],
+        "noise": [Interval(Real, 0, None, closed="left")],
+        "latent_l1": [Interval(Real, 0, None, closed="left")],
     }
 
     def __init__(
@@ -203,6 +217,8 @@ class DenseAutoencoder(
         latent_activation="linear",
         output_activation="linear",
         init="auto",
+        noise=0.0,
+        latent_l1=0.0,
         learning_rate_init=0.002,
         batch_size=128,
         epochs=100,
@@ -219,6 +235,8 @@ class DenseAutoencoder(
         self.latent_activation = latent_activation
         self.output_activation = output_activation
         self.init = init
+        self.noise = noise
+        self.latent_l1 = latent_l1
         self.learning_rate_init = learning_rate_init
         self.batch_size = batch_size
         self.epochs = epochs
@@ -275,6 +293,10 @@ class DenseAutoencoder(
                 output_activation=self.output_activation,
                 seeds=self._draw_seeds(rng, 2 * len(hidden) + 2),
                 output_bias=mean if self.output_activation == "linear" else None,
+                noise=self.noise,
+                # Drawn only when used, so that other fits keep their seeds.
+                noise_seed=self._draw_seeds(rng, 1)[0] if self.noise else None,
+                latent_l1=self.latent_l1,
             )
             if self._starts_from_pca():
                 self._start_from_pca(
@@ -287,6 +309,13 @@ class DenseAutoencoder(
             flat = centred.ravel()
             # The error of predicting the mean sample: a trivial model's loss.
             mean_error = float(np.dot(flat, flat)) / max(flat.size, 1)
+            if self.noise and rows[1] is not None:
+                # Validation asks what training asks: clean samples back from
+                # noisy ones, with noise drawn once.
+                val = rows[1]
+                centred[val] += self.noise * rng.standard_normal(
+                    (len(val), X.shape[1])
+                ).astype(np.float32)
             history = self._train(
                 autoencoder,
                 centred,

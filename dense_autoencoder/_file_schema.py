@@ -128,7 +128,8 @@ class Decoder:
             )
         estimator = classes[name]()
         params = content["params"]
-        expect_keys(params, estimator.get_params(deep=False), f"{where}.params")
+        # Parameters added since the file was written keep their defaults.
+        expect_keys(params, (), f"{where}.params", estimator.get_params(deep=False))
         estimator.set_params(
             **{
                 key: self.value(value, f"{where}.params.{key}")

@@ -167,6 +167,9 @@ def build_autoencoder(
     output_activation,
     seeds,
     output_bias=None,
+    noise=0.0,
+    noise_seed=None,
+    latent_l1=0.0,
 ):
     """Build a dense autoencoder whose decoder mirrors its encoder.
 
@@ -190,6 +193,14 @@ def build_autoencoder(
         Initial bias of the reconstruction layer, such as the mean of the
         data, so that training starts from that reconstruction; None keeps
         zeros.
+    noise : float, default=0.0
+        Standard deviation of the Gaussian noise that the trained model adds
+        to its inputs, in training only; 0 adds none.
+    noise_seed : int, default=None
+        Seed of that noise; required when ``noise > 0``.
+    latent_l1 : float, default=0.0
+        Weight of the L1 penalty on the codes that the trained model adds to
+        its loss; 0 adds none.
 
     Returns
     -------
@@ -198,8 +209,9 @@ def build_autoencoder(
     decoder : keras.Sequential
         Maps ``(batch, latent_dim)`` to ``(batch, n_features)``.
     autoencoder : keras.Model
-        The decoder applied to the encoder, sharing their layers; the model
-        that is trained.
+        The decoder applied to the encoder, sharing their layers, with the
+        noise and the penalty if asked for; the model that is trained. The
+        encoder and the decoder alone have neither.
 
     Examples
     --------
@@ -229,7 +241,15 @@ def build_autoencoder(
     if output_bias is not None:
         output_layer = decoder.layers[-1]
         output_layer.set_weights([output_layer.get_weights()[0], output_bias])
-    return encoder, decoder, chain(encoder, decoder, "autoencoder")
+    inputs = keras.Input(shape=(n_features,), name="autoencoder_input")
+    signal = inputs
+    if noise > 0:
+        signal = keras.layers.GaussianNoise(noise, seed=int(noise_seed))(signal)
+    codes = encoder(signal)
+    if latent_l1 > 0:
+        codes = keras.layers.ActivityRegularization(l1=latent_l1)(codes)
+    autoencoder = keras.Model(inputs, decoder(codes), name="autoencoder")
+    return encoder, decoder, autoencoder
 
 
 def shift_inputs(model, offset):

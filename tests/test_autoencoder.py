@@ -373,6 +373,8 @@ def test_methods_refuse_to_run_before_fit():
         ({"validation_fraction": 1.0}, "'validation_fraction' parameter .* Got 1.0"),
         ({"hidden_layer_sizes": (10, 0)}, r"positive integers, got \(10, 0\)"),
         ({"hidden_layer_sizes": "big"}, "'hidden_layer_sizes' parameter .* Got 'big'"),
+        ({"noise": -0.1}, "'noise' parameter .* Got -0.1"),
+        ({"latent_l1": -1}, "'latent_l1' parameter .* Got -1"),
     ],
 )
 def test_bad_parameters_are_named_in_the_error(params, message):
@@ -554,3 +556,62 @@ def test_weights_favour_the_samples_they_weigh(digits):
 def test_bad_weights_are_refused(digits, sample_weight, message):
     with pytest.raises(ValueError, match=message):
         DenseAutoencoder(2, epochs=1).fit(digits[0][:100], sample_weight=sample_weight)
+
+
+# Denoising and sparse codes.
+
+
+@pytest.fixture(scope="module")
+def noisy_digits(digits):
+    X_train, X_test = train_test_split(digits[0], random_state=0)
+    noisy = X_test + 0.3 * np.random.RandomState(1).normal(size=X_test.shape)
+    return X_train, X_test, noisy
+
+
+def test_noise_trains_an_autoencoder_to_remove_noise(noisy_digits):
+    X_train, X_test, noisy = noisy_digits
+
+    def error_on_noisy_inputs(noise):
+        autoencoder = DenseAutoencoder(16, noise=noise, random_state=0).fit(X_train)
+        recovered = autoencoder.inverse_transform(autoencoder.transform(noisy))
+        return np.mean((recovered - X_test) ** 2)
+
+    # Measured: 0.024 against 0.037 without noise; the noisy inputs are at 0.090.
+    assert error_on_noisy_inputs(0.3) < 0.8 * error_on_noisy_inputs(0.0)
+
+
+def test_noise_is_seeded_and_off_at_inference(noisy_digits):
+    X_train, _, noisy = noisy_digits
+    params = dict(noise=0.5, epochs=3, random_state=0)
+    first = DenseAutoencoder(8, **params).fit(X_train[:300])
+    second = DenseAutoencoder(8, **params).fit(X_train[:300])
+    codes = first.transform(noisy)
+    np.testing.assert_array_equal(codes, first.transform(noisy))
+    np.testing.assert_array_equal(codes, second.transform(noisy))
+    keras_codes = first.encoder_(noisy.astype(np.float32), training=False)
+    np.testing.assert_allclose(codes, np.asarray(keras_codes), atol=1e-5)
+    quiet = DenseAutoencoder(8, epochs=3, random_state=0).fit(X_train[:300])
+    assert not np.array_equal(codes, quiet.transform(noisy))
+
+
+def test_latent_l1_makes_relu_codes_sparse(noisy_digits):
+    X_train, X_test, _ = noisy_digits
+
+    def zero_share(latent_l1):
+        autoencoder = DenseAutoencoder(
+            16, latent_activation="relu", latent_l1=latent_l1, random_state=0
+        ).fit(X_train)
+        return np.mean(autoencoder.transform(X_test) == 0)
+
+    # Measured: about half the codes are zero at 0.01, none without.
+    assert zero_share(0.01) > 0.3 > 0.05 > zero_share(0.0)
+
+
+def test_latent_l1_shrinks_linear_codes(noisy_digits):
+    X_train, X_test, _ = noisy_digits
+
+    def mean_size(latent_l1):
+        autoencoder = DenseAutoencoder(16, latent_l1=latent_l1, random_state=0)
+        return np.abs(autoencoder.fit(X_train).transform(X_test)).mean()
+
+    assert mean_size(0.01) < 0.2 * mean_size(0.0)

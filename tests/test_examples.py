@@ -47,6 +47,12 @@ def test_every_example_is_covered_here():
             ["least_typical", "score_histogram"],
             "ROC AUC, digits 5 to 9",
         ),
+        ("plot_sparse_codes.py", ["sparsity"], "latent_l1=0.03"),
+        (
+            "plot_data_augmentation.py",
+            ["new_samples"],
+            "test accuracy, with 1,000 new versions of them:",
+        ),
     ],
 )
 def test_offline_examples_save_their_figures(tmp_path, script, figures, printed):
@@ -91,6 +97,20 @@ def test_lfw_example_runs_the_article_workflow(tmp_path, lfw_data_home):
         "pca_reconstructions.png",
         "reconstructions.png",
     ]
+
+
+def test_denoising_example_recovers_noisy_faces(tmp_path, lfw_data_home):
+    output = tmp_path / "figures"
+    result = _run(
+        "plot_denoising_faces.py", "--data-home", lfw_data_home, "--output-dir", output
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    errors = dict(re.findall(r"^(.*?)\s+([0-9.]+)$", result.stdout, flags=re.M))
+    before = float(errors["error to the clean test faces (MSE)"])
+    # Even PCA's projection removes most of the noise; smoke settings do too.
+    assert float(errors["after PCA(420)"]) < before / 2
+    assert float(errors["after DenseAutoencoder(420, noise=0.1)"]) < before / 2
+    assert _figures(output) == ["denoised_faces.png"]
 
 
 def test_lfw_example_says_in_one_line_what_to_do_without_the_data(tmp_path):

@@ -170,11 +170,20 @@ def test_the_file_holds_json_and_plain_arrays_stored_uncompressed(saved):
 
 
 def test_a_file_of_format_version_1_still_loads():
-    # Written once by version 0.1.0.dev0 and kept: later versions must read it.
+    # Written once by version 0.1.0.dev0, before the noise and latent_l1
+    # parameters existed, and kept: later versions must read it.
     restored = load(DATA / "autoencoder_v1.dae")
     expected = np.load(DATA / "autoencoder_v1_codes.npy")
     inputs = np.load(DATA / "autoencoder_v1_inputs.npy")
     np.testing.assert_array_equal(restored.transform(inputs), expected)
+
+
+def test_parameters_missing_from_an_older_file_take_their_defaults(saved):
+    def forget_noise(metadata):
+        del metadata["estimator"]["params"]["noise"]
+
+    restored = load(_edit_metadata(saved, forget_noise))
+    assert restored.noise == DenseAutoencoder().noise
 
 
 def test_save_leaves_no_file_when_it_fails(tmp_path):
@@ -263,8 +272,8 @@ def test_an_unknown_class_is_refused(saved, name):
             r"fitted has unknown keys \['__class__'\]",
         ),
         (
-            lambda m: m["estimator"]["params"].pop("latent_dim"),
-            r"lacks keys \['latent_dim'\]",
+            lambda m: m["estimator"]["fitted"].pop("n_iter_"),
+            r"lacks keys \['n_iter_'\]",
         ),
         (
             lambda m: m["estimator"]["params"].update(latent_dim={"eval": "1"}),
