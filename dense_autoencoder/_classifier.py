@@ -28,6 +28,13 @@ _LOSS = "sparse_categorical_crossentropy"
 _DEFAULT_LATENT_DIM = 420
 
 
+def _labelled(y):
+    """Mask of the rows with a label: numeric labels of -1 mark the others."""
+    if y.dtype.kind in "iuf":
+        return y != -1
+    return np.ones(len(y), dtype=bool)
+
+
 class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
     """Classifier on the latent code of a dense autoencoder.
 
@@ -40,6 +47,10 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
 
     The default head follows the reference article: the decoder's first hidden
     layer, starting from its trained weights, then the softmax layer.
+
+    Samples labelled -1 are unlabelled, as in :mod:`sklearn.semi_supervised`:
+    they pre-train the autoencoder alongside the labelled ones, and the head
+    learns from the labelled ones alone.
 
     Parameters
     ----------
@@ -232,7 +243,10 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
             Training samples: vectors, or arrays of any shape such as images.
 
         y : array-like of shape (n_samples,)
-            Class labels of any type, such as strings or integers.
+            Class labels of any type, such as strings or integers. A numeric
+            label of -1 marks an unlabelled sample, as in
+            :mod:`sklearn.semi_supervised`: it pre-trains the autoencoder (when
+            it is fitted here) and is left out of the head's training.
 
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights. Each scales its sample's loss when the
@@ -248,15 +262,26 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
         with self._discard_state_on_error():
             (X, y), sample_shape = self._validate_samples(X, y, reset=True)
             sample_weight, X, y = self._check_weights(sample_weight, X, y)
-            check_classification_targets(y)
-            classes, y = np.unique(y, return_inverse=True)
+            # Rows labelled -1, scikit-learn's mark of an unlabelled sample,
+            # pre-train the autoencoder and are left out of the head.
+            labelled = _labelled(y)
+            check_classification_targets(y[labelled])
+            classes, y_labelled = np.unique(y[labelled], return_inverse=True)
             if len(classes) < 2:
                 raise ValueError(
-                    "LatentClassifier needs samples of at least 2 classes; "
-                    f"got 1 class: {classes.tolist()[0]!r}."
+                    "LatentClassifier needs labelled samples of at least 2 "
+                    f"classes; got {len(classes)} class"
+                    f"{'es' if len(classes) != 1 else ''}: "
+                    f"{', '.join(map(repr, classes.tolist())) or 'none'}."
                 )
             rng = check_random_state(self.random_state)
             autoencoder = self._fit_autoencoder(X, sample_shape, rng, sample_weight)
+            if not labelled.all():
+                X = X[labelled]
+                sample_weight = (
+                    None if sample_weight is None else sample_weight[labelled]
+                )
+            y = y_labelled
             encoder = dense_stack_from_state(dense_stack_state(autoencoder.encoder_))
             hidden, activation, initial_weights = self._head_layers(autoencoder)
             head = build_head(

@@ -330,7 +330,7 @@ def test_verbose_0_prints_nothing(digits, capfd):
 def test_one_class_is_refused_and_leaves_nothing_fitted(small):
     classifier, X, _ = small
     classifier = copy.deepcopy(classifier)
-    with pytest.raises(ValueError, match="at least 2 classes; got 1 class: 7"):
+    with pytest.raises(ValueError, match="at least 2 classes; got 1 class: 7."):
         classifier.fit(X, np.full(len(X), 7))
     with pytest.raises(NotFittedError):
         check_is_fitted(classifier)
@@ -422,3 +422,43 @@ def test_weights_move_the_decision_towards_the_heavy_class(digits):
         return np.mean(classifier.predict(digits[0][400:]) == 1)
 
     assert share_of_ones(np.where(y == 1, 50.0, 1.0)) > share_of_ones(None)
+
+
+# Semi-supervised: rows labelled -1.
+
+
+def test_unlabelled_rows_pre_train_the_autoencoder_only(digits):
+    X, y = digits[0][:400], digits[1][:400]
+    partial = np.where(np.arange(400) % 4 == 0, y, -1)
+    semi = _fast().fit(X, partial)
+    # The autoencoder saw every row, labelled or not: it is the same as with
+    # every label known.
+    full = _fast().fit(X, y)
+    np.testing.assert_array_equal(
+        semi.autoencoder_.transform(X), full.autoencoder_.transform(X)
+    )
+    np.testing.assert_array_equal(semi.classes_, np.unique(y))
+    # The head learnt from the labelled rows alone, on that autoencoder.
+    labelled = partial != -1
+    head_only = _fast().set_params(autoencoder=FrozenEstimator(semi.autoencoder_))
+    head_only.fit(X[labelled], y[labelled])
+    semi_frozen = _fast().set_params(autoencoder=FrozenEstimator(semi.autoencoder_))
+    semi_frozen.fit(X, partial)
+    np.testing.assert_array_equal(
+        semi_frozen.predict_proba(X), head_only.predict_proba(X)
+    )
+
+
+def test_string_labels_have_no_unlabelled_mark(digits):
+    X, y = digits[0][:200], digits[1][:200]
+    labels = np.array(["-1", "a", "b"])[y % 3]
+    classifier = _fast().fit(X, labels)
+    assert classifier.classes_.tolist() == ["-1", "a", "b"]
+
+
+def test_too_few_labelled_classes_are_refused(digits):
+    X = digits[0][:100]
+    with pytest.raises(ValueError, match="got 0 classes: none"):
+        _fast().fit(X, np.full(100, -1))
+    with pytest.raises(ValueError, match="got 1 class: 3."):
+        _fast().fit(X, np.r_[np.full(50, 3), np.full(50, -1)])

@@ -49,6 +49,11 @@ def test_every_example_is_covered_here():
         ),
         ("plot_sparse_codes.py", ["sparsity"], "latent_l1=0.03"),
         (
+            "plot_semi_supervised.py",
+            ["accuracy_by_labels"],
+            "320 labels: with 1027 unlabelled digits",
+        ),
+        (
             "plot_data_augmentation.py",
             ["new_samples"],
             "test accuracy, with 1,000 new versions of them:",
