@@ -18,6 +18,7 @@ from ._networks import (
     build_autoencoder,
     compile_for_training,
     shift_inputs,
+    training_model,
 )
 from ._pca_init import IDENTITY_ON_POSITIVES, pca_weights, principal_components
 
@@ -110,6 +111,12 @@ class DenseAutoencoder(
 
     tol : float, default=1e-4
         Relative improvement of the monitored loss that counts as one.
+
+    warm_start : bool, default=False
+        If True, ``fit`` on a fitted autoencoder goes on training its
+        networks from where they are, for ``epochs`` more epochs, instead of
+        starting anew; samples must have the same shape. See also
+        `partial_fit`.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the weights' initialization, the validation split and the order
@@ -205,6 +212,7 @@ class DenseAutoencoder(
         "output_activation": [StrOptions(set(ACTIVATIONS))],
         "init": [StrOptions({"auto", "pca", "random"})],
         "noise": [Interval(Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
         "latent_l1": [Interval(Real, 0, None, closed="left")],
     }
 
@@ -226,6 +234,7 @@ class DenseAutoencoder(
         early_stopping=True,
         n_iter_no_change=10,
         tol=1e-4,
+        warm_start=False,
         random_state=None,
         verbose=0,
     ):
@@ -244,6 +253,7 @@ class DenseAutoencoder(
         self.early_stopping = early_stopping
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
 
@@ -270,6 +280,44 @@ class DenseAutoencoder(
         self : DenseAutoencoder
             The fitted autoencoder.
         """
+        if self.warm_start and hasattr(self, "encoder_"):
+            return self._continue(X, sample_weight, epochs=self.epochs, streaming=False)
+        return self._fit_new(X, sample_weight, epochs=self.epochs, streaming=False)
+
+    def partial_fit(self, X, y=None, sample_weight=None):
+        """Train for one pass over ``X``, continuing from the previous calls.
+
+        For data too large for memory, fed chunk by chunk (a NumPy memmap, for
+        example). The first call builds the networks and their starting point
+        (the mean and the PCA start) from its chunk; each call then makes
+        exactly one pass over its chunk in batches, with no validation split
+        and no early stopping, and the optimizer's state carries over from
+        call to call (within a process: an unpickled or loaded autoencoder
+        continues with a fresh optimizer).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            A chunk of training samples, of the shape of the first chunk.
+
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the chunk's samples, as in `fit`.
+
+        Returns
+        -------
+        self : DenseAutoencoder
+            The autoencoder, trained one pass further.
+        """
+        if hasattr(self, "encoder_"):
+            return self._continue(X, sample_weight, epochs=1, streaming=True)
+        self._validate_params()
+        return self._fit_new(X, sample_weight, epochs=1, streaming=True)
+
+    def _fit_new(self, X, sample_weight, *, epochs, streaming):
+        """Build, start and train new networks; ``streaming`` for partial_fit."""
         with self._discard_state_on_error():
             X, sample_shape = self._validate_samples(X, reset=True)
             sample_weight, X = self._check_weights(sample_weight, X)
@@ -305,7 +353,11 @@ class DenseAutoencoder(
             compile_for_training(
                 autoencoder, "mean_squared_error", self.learning_rate_init
             )
-            rows = self._split_validation(X.shape[0], rng)
+            rows = (
+                (np.arange(X.shape[0]), None)
+                if streaming
+                else self._split_validation(X.shape[0], rng)
+            )
             flat = centred.ravel()
             # The error of predicting the mean sample: a trivial model's loss.
             mean_error = float(np.dot(flat, flat)) / max(flat.size, 1)
@@ -322,17 +374,63 @@ class DenseAutoencoder(
                 X,
                 rows,
                 rng,
-                self.epochs,
+                epochs,
                 mean_error,
                 sample_weight=sample_weight,
+                early_stopping=None if not streaming else False,
             )
             shift_inputs(encoder, mean)
 
             self._set_networks(encoder_=encoder, decoder_=decoder)
+            # Shares the networks' layers, which now take X as it comes.
+            self._trainer = autoencoder
             self.hidden_layer_sizes_ = hidden
             self.sample_shape_ = sample_shape
             self.history_ = history
             self.n_iter_ = len(history["loss"])
+        return self
+
+    def _continue(self, X, sample_weight, *, epochs, streaming):
+        """Train the fitted networks further on ``X``, from where they are."""
+        with self._discard_state_on_error():
+            X, _ = self._validate_samples(X, reset=False)
+            sample_weight, X = self._check_weights(sample_weight, X)
+            rng = check_random_state(self.random_state)
+            trainer = getattr(self, "_trainer", None)
+            if trainer is None:
+                trainer = training_model(
+                    self.encoder_,
+                    self.decoder_,
+                    noise=self.noise,
+                    noise_seed=self._draw_seeds(rng, 1)[0] if self.noise else None,
+                    latent_l1=self.latent_l1,
+                )
+                compile_for_training(
+                    trainer, "mean_squared_error", self.learning_rate_init
+                )
+            rows = (
+                (np.arange(X.shape[0]), None)
+                if streaming
+                else self._split_validation(X.shape[0], rng)
+            )
+            # The networks take X as it comes: the mean is in the first bias.
+            spread = float(np.mean(np.var(X, axis=0)))
+            history = self._train(
+                trainer,
+                X,
+                X,
+                rows,
+                rng,
+                epochs,
+                spread,
+                sample_weight=sample_weight,
+                early_stopping=None if not streaming else False,
+            )
+            self._set_networks(encoder_=self.encoder_, decoder_=self.decoder_)
+            self._trainer = trainer
+            for key, losses in history.items():
+                self.history_[key] = [*self.history_.get(key, ()), *losses]
+            self.n_iter_ += len(history["loss"])
         return self
 
     def _starts_from_pca(self):

@@ -230,6 +230,7 @@ class BaseDenseNetwork(BaseEstimator):
         trivial_loss,
         rate_param="learning_rate_init",
         sample_weight=None,
+        early_stopping=None,
     ):
         """Train a compiled ``model`` on ``(X, Y)`` with the estimator's settings.
 
@@ -264,6 +265,9 @@ class BaseDenseNetwork(BaseEstimator):
         sample_weight : ndarray of shape (n_samples,), default=None
             Positive weights that scale each sample's loss, in training and in
             validation; as `_check_sample_weight` returns them.
+        early_stopping : bool, default=None
+            Overrides the estimator's ``early_stopping``: ``partial_fit``
+            makes exactly the one pass it is asked for.
 
         Returns
         -------
@@ -275,6 +279,8 @@ class BaseDenseNetwork(BaseEstimator):
         TrainingDivergedError
             When training diverges; the message names the epoch.
         """
+        if early_stopping is None:
+            early_stopping = self.early_stopping
         train, val = rows
         weights = (
             (None, None)
@@ -290,7 +296,7 @@ class BaseDenseNetwork(BaseEstimator):
         # informed initialization worse gives it back.
         best = _Best(
             evaluate_loss(model, *(validation_data or (X, Y, sample_weight))),
-            model.get_weights() if self.early_stopping else None,
+            model.get_weights() if early_stopping else None,
         )
         limit = DIVERGENCE_FACTOR * max(best.loss, trivial_loss)
         batch_size = min(self.batch_size, X.shape[0])
@@ -319,8 +325,8 @@ class BaseDenseNetwork(BaseEstimator):
                     logs, limit, epoch, rate_param, getattr(self, rate_param)
                 )
                 current = logs["loss" if validation_data is None else "val_loss"]
-                best.update(current, model, self.tol, self.early_stopping)
-                if self.early_stopping and best.n_stale >= self.n_iter_no_change:
+                best.update(current, model, self.tol, early_stopping)
+                if early_stopping and best.n_stale >= self.n_iter_no_change:
                     break
         progress.on_train_end()
         if best.weights is not None:
@@ -422,6 +428,7 @@ class BaseDenseNetwork(BaseEstimator):
             for name in fitted:
                 delattr(self, name)
             vars(self).pop("_numpy_stacks", None)
+            vars(self).pop("_trainer", None)
             raise
 
     def __getstate__(self):
@@ -429,6 +436,9 @@ class BaseDenseNetwork(BaseEstimator):
         state = dict(super().__getstate__())
         # Rebuilt from the Keras models' state: no need to pickle them twice.
         state.pop("_numpy_stacks", None)
+        # The compiled training model holds the optimizer's state, a Keras
+        # object: a continued fit after unpickling starts a fresh optimizer.
+        state.pop("_trainer", None)
         for name in self._keras_attributes:
             if name in state:
                 state[name] = dense_stack_state(state[name])

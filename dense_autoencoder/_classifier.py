@@ -28,9 +28,9 @@ _LOSS = "sparse_categorical_crossentropy"
 _DEFAULT_LATENT_DIM = 420
 
 
-def _labelled(y):
+def _labelled(y, semi_supervised):
     """Mask of the rows with a label: numeric labels of -1 mark the others."""
-    if y.dtype.kind in "iuf":
+    if semi_supervised and y.dtype.kind in "iuf":
         return y != -1
     return np.ones(len(y), dtype=bool)
 
@@ -48,9 +48,9 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
     The default head follows the reference article: the decoder's first hidden
     layer, starting from its trained weights, then the softmax layer.
 
-    Samples labelled -1 are unlabelled, as in :mod:`sklearn.semi_supervised`:
-    they pre-train the autoencoder alongside the labelled ones, and the head
-    learns from the labelled ones alone.
+    With ``semi_supervised=True``, samples labelled -1 are unlabelled, as in
+    :mod:`sklearn.semi_supervised`: they pre-train the autoencoder alongside
+    the labelled ones, and the head learns from the labelled ones alone.
 
     Parameters
     ----------
@@ -117,6 +117,12 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
 
     tol : float, default=1e-4
         Relative improvement of the monitored loss that counts as one.
+
+    semi_supervised : bool, default=False
+        If True, a numeric label of -1 marks an unlabelled sample, as in
+        :mod:`sklearn.semi_supervised`: it pre-trains the autoencoder (when it
+        is fitted here) and is left out of the head's training. If False, -1
+        is a class like any other, as in a binary problem of -1 and 1.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the head's initialization, the validation split, the order of
@@ -195,6 +201,7 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
         "freeze_encoder": ["boolean"],
         "fine_tune_epochs": [Interval(Integral, 1, None, closed="left")],
         "fine_tune_learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "semi_supervised": ["boolean"],
     }
 
     def __init__(
@@ -213,6 +220,7 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
         early_stopping=True,
         n_iter_no_change=10,
         tol=1e-4,
+        semi_supervised=False,
         random_state=None,
         verbose=0,
     ):
@@ -229,6 +237,7 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
         self.early_stopping = early_stopping
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.semi_supervised = semi_supervised
         self.random_state = random_state
         self.verbose = verbose
 
@@ -243,10 +252,8 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
             Training samples: vectors, or arrays of any shape such as images.
 
         y : array-like of shape (n_samples,)
-            Class labels of any type, such as strings or integers. A numeric
-            label of -1 marks an unlabelled sample, as in
-            :mod:`sklearn.semi_supervised`: it pre-trains the autoencoder (when
-            it is fitted here) and is left out of the head's training.
+            Class labels of any type, such as strings or integers. With
+            ``semi_supervised=True``, -1 marks an unlabelled sample.
 
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights. Each scales its sample's loss when the
@@ -264,7 +271,7 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
             sample_weight, X, y = self._check_weights(sample_weight, X, y)
             # Rows labelled -1, scikit-learn's mark of an unlabelled sample,
             # pre-train the autoencoder and are left out of the head.
-            labelled = _labelled(y)
+            labelled = _labelled(y, self.semi_supervised)
             check_classification_targets(y[labelled])
             classes, y_labelled = np.unique(y[labelled], return_inverse=True)
             if len(classes) < 2:

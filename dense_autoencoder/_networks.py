@@ -241,15 +241,40 @@ def build_autoencoder(
     if output_bias is not None:
         output_layer = decoder.layers[-1]
         output_layer.set_weights([output_layer.get_weights()[0], output_bias])
-    inputs = keras.Input(shape=(n_features,), name="autoencoder_input")
+    autoencoder = training_model(
+        encoder, decoder, noise=noise, noise_seed=noise_seed, latent_l1=latent_l1
+    )
+    return encoder, decoder, autoencoder
+
+
+def training_model(encoder, decoder, *, noise=0.0, noise_seed=None, latent_l1=0.0):
+    """Build the model that trains an encoder and a decoder together.
+
+    Parameters
+    ----------
+    encoder, decoder : keras.Sequential
+        Built stacks; the decoder takes what the encoder outputs.
+    noise : float, default=0.0
+        Standard deviation of Gaussian noise added to the inputs in training.
+    noise_seed : int, default=None
+        Seed of that noise; required when ``noise > 0``.
+    latent_l1 : float, default=0.0
+        Weight of an L1 penalty on the codes, added to the loss.
+
+    Returns
+    -------
+    autoencoder : keras.Model
+        ``decoder(encoder(inputs))`` with the noise and the penalty, sharing
+        the stacks' layers and weights.
+    """
+    inputs = keras.Input(shape=encoder.input_shape[1:], name="autoencoder_input")
     signal = inputs
     if noise > 0:
         signal = keras.layers.GaussianNoise(noise, seed=int(noise_seed))(signal)
     codes = encoder(signal)
     if latent_l1 > 0:
         codes = keras.layers.ActivityRegularization(l1=latent_l1)(codes)
-    autoencoder = keras.Model(inputs, decoder(codes), name="autoencoder")
-    return encoder, decoder, autoencoder
+    return keras.Model(inputs, decoder(codes), name="autoencoder")
 
 
 def shift_inputs(model, offset):

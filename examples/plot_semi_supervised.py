@@ -2,8 +2,9 @@
 Few labels: semi-supervised classification
 ==========================================
 
-A :class:`~dense_autoencoder.LatentClassifier` takes samples without labels,
-marked -1 as in :mod:`sklearn.semi_supervised`: they pre-train the autoencoder
+A :class:`~dense_autoencoder.LatentClassifier` with ``semi_supervised=True``
+takes samples without labels, marked -1 as in :mod:`sklearn.semi_supervised`:
+they pre-train the autoencoder
 beside the labelled ones, and the head learns from the labelled ones alone.
 This example keeps the labels of the first few training digits only and
 compares, for each number of labels, the test accuracy with the other digits
@@ -47,6 +48,7 @@ def accuracy(X, y):
         DenseAutoencoder(16, epochs=epochs, random_state=0),
         learning_rate_init=0.01,
         epochs=epochs,
+        semi_supervised=True,
         random_state=0,
     )
     return classifier.fit(X, y).score(X_test, y_test)

@@ -615,3 +615,62 @@ def test_latent_l1_shrinks_linear_codes(noisy_digits):
         return np.abs(autoencoder.fit(X_train).transform(X_test)).mean()
 
     assert mean_size(0.01) < 0.2 * mean_size(0.0)
+
+
+# Streaming: partial_fit and warm_start.
+
+
+def test_partial_fit_on_memmap_chunks_reaches_the_quality_of_one_fit(digits, tmp_path):
+    X_train, X_test = train_test_split(digits[0], random_state=0)
+    stored = np.memmap(
+        tmp_path / "X.dat", dtype=np.float64, mode="w+", shape=X_train.shape
+    )
+    stored[:] = X_train
+    stored.flush()
+    stored = np.memmap(
+        tmp_path / "X.dat", dtype=np.float64, mode="r", shape=X_train.shape
+    )
+    whole = DenseAutoencoder(16, random_state=0).fit(X_train)
+    streamed = DenseAutoencoder(16, random_state=0)
+    for _ in range(20):
+        for start in range(0, len(stored), 256):
+            streamed.partial_fit(stored[start : start + 256])
+    # Measured: 0.0105 against 0.0098.
+    assert -streamed.score(X_test) < 1.1 * -whole.score(X_test)
+    assert streamed.n_iter_ == 20 * 6 == len(streamed.history_["loss"])
+
+
+def test_each_partial_fit_is_one_pass_that_continues_the_model(digits):
+    X = digits[0][:600]
+    autoencoder = DenseAutoencoder(8, random_state=0).partial_fit(X[:300])
+    assert autoencoder.n_iter_ == 1
+    assert set(autoencoder.history_) == {"loss"}
+    before = autoencoder.transform(X)
+    autoencoder.partial_fit(X[300:])
+    assert autoencoder.n_iter_ == 2
+    assert not np.array_equal(autoencoder.transform(X), before)
+    with pytest.raises(ValueError, match="X has 10 features"):
+        autoencoder.partial_fit(X[:, :10])
+
+
+def test_partial_fit_goes_on_after_pickling(digits):
+    X = digits[0][:400]
+    autoencoder = DenseAutoencoder(8, random_state=0).partial_fit(X)
+    restored = pickle.loads(pickle.dumps(autoencoder)).partial_fit(X)
+    assert restored.n_iter_ == 2
+    assert -restored.score(X) < -autoencoder.score(X)
+
+
+def test_warm_start_continues_from_the_fitted_networks(digits):
+    X = digits[0]
+    first, second = X[:600], X[600:1200]
+    params = dict(learning_rate_init=1e-9, epochs=2, early_stopping=False)
+    warm = DenseAutoencoder(8, warm_start=True, random_state=0, **params).fit(first)
+    codes = warm.transform(X)
+    # A step too small to move: the second fit keeps the first's networks.
+    warm.fit(second)
+    np.testing.assert_allclose(warm.transform(X), codes, atol=1e-4)
+    assert warm.n_iter_ == 4 == len(warm.history_["loss"])
+    cold = DenseAutoencoder(8, random_state=0, **params).fit(first).fit(second)
+    assert not np.allclose(cold.transform(X), codes, atol=1e-4)
+    assert cold.n_iter_ == 2

@@ -430,7 +430,7 @@ def test_weights_move_the_decision_towards_the_heavy_class(digits):
 def test_unlabelled_rows_pre_train_the_autoencoder_only(digits):
     X, y = digits[0][:400], digits[1][:400]
     partial = np.where(np.arange(400) % 4 == 0, y, -1)
-    semi = _fast().fit(X, partial)
+    semi = _fast(semi_supervised=True).fit(X, partial)
     # The autoencoder saw every row, labelled or not: it is the same as with
     # every label known.
     full = _fast().fit(X, y)
@@ -442,7 +442,9 @@ def test_unlabelled_rows_pre_train_the_autoencoder_only(digits):
     labelled = partial != -1
     head_only = _fast().set_params(autoencoder=FrozenEstimator(semi.autoencoder_))
     head_only.fit(X[labelled], y[labelled])
-    semi_frozen = _fast().set_params(autoencoder=FrozenEstimator(semi.autoencoder_))
+    semi_frozen = _fast(semi_supervised=True).set_params(
+        autoencoder=FrozenEstimator(semi.autoencoder_)
+    )
     semi_frozen.fit(X, partial)
     np.testing.assert_array_equal(
         semi_frozen.predict_proba(X), head_only.predict_proba(X)
@@ -452,13 +454,20 @@ def test_unlabelled_rows_pre_train_the_autoencoder_only(digits):
 def test_string_labels_have_no_unlabelled_mark(digits):
     X, y = digits[0][:200], digits[1][:200]
     labels = np.array(["-1", "a", "b"])[y % 3]
-    classifier = _fast().fit(X, labels)
+    classifier = _fast(semi_supervised=True).fit(X, labels)
     assert classifier.classes_.tolist() == ["-1", "a", "b"]
+
+
+def test_without_semi_supervised_minus_one_is_a_class(digits):
+    X, y = digits[0][:200], digits[1][:200]
+    labels = np.where(y % 2 == 0, -1, 1)
+    classifier = _fast().fit(X, labels)
+    assert classifier.classes_.tolist() == [-1, 1]
 
 
 def test_too_few_labelled_classes_are_refused(digits):
     X = digits[0][:100]
     with pytest.raises(ValueError, match="got 0 classes: none"):
-        _fast().fit(X, np.full(100, -1))
+        _fast(semi_supervised=True).fit(X, np.full(100, -1))
     with pytest.raises(ValueError, match="got 1 class: 3."):
-        _fast().fit(X, np.r_[np.full(50, 3), np.full(50, -1)])
+        _fast(semi_supervised=True).fit(X, np.r_[np.full(50, 3), np.full(50, -1)])
