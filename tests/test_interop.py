@@ -1,0 +1,72 @@
+"""Optional integrations: a dask cluster for grid searches, scikeras models.
+
+Each test is skipped when its extra is not installed: ``pip install
+"dense-autoencoder[dask]"`` or ``"dense-autoencoder[scikeras]"``.
+"""
+
+import joblib
+import keras
+import numpy as np
+import pytest
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import Pipeline
+
+from dense_autoencoder import DenseAutoencoder
+
+
+def test_grid_search_runs_on_a_local_dask_cluster(digits):
+    distributed = pytest.importorskip("distributed")
+    X = digits[0][:300]
+
+    def split_scores(**backend):
+        search = GridSearchCV(
+            DenseAutoencoder(epochs=2, random_state=0), {"latent_dim": [2, 6]}, cv=2
+        )
+        with joblib.parallel_backend(**backend):
+            results = search.fit(X).cv_results_
+        return np.array([results[f"split{i}_test_score"] for i in range(2)])
+
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        on_cluster = split_scores(backend="dask")
+        # The fits really ran on the workers.
+        assert len(client.scheduler_info()["workers"]) == 2
+    np.testing.assert_array_equal(on_cluster, split_scores(backend="loky", n_jobs=1))
+
+
+def test_codes_feed_a_scikeras_classifier_in_a_pipeline(digits):
+    wrappers = pytest.importorskip("scikeras.wrappers")
+    X_train, X_test, y_train, y_test = train_test_split(*digits, random_state=0)
+
+    def head(meta):
+        return keras.Sequential(
+            [
+                keras.Input((meta["n_features_in_"],)),
+                keras.layers.Dense(32, activation="relu"),
+                keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+            ]
+        )
+
+    pipeline = Pipeline(
+        [
+            ("autoencoder", DenseAutoencoder(16, random_state=0)),
+            (
+                "classifier",
+                wrappers.KerasClassifier(
+                    model=head,
+                    loss="sparse_categorical_crossentropy",
+                    epochs=30,
+                    verbose=0,
+                    random_state=0,
+                ),
+            ),
+        ]
+    )
+    assert pipeline.fit(X_train, y_train).score(X_test, y_test) > 0.85
