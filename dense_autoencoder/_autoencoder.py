@@ -353,11 +353,7 @@ class DenseAutoencoder(
             compile_for_training(
                 autoencoder, "mean_squared_error", self.learning_rate_init
             )
-            rows = (
-                (np.arange(X.shape[0]), None)
-                if streaming
-                else self._split_validation(X.shape[0], rng)
-            )
+            rows = self._training_rows(X.shape[0], rng, streaming)
             flat = centred.ravel()
             # The error of predicting the mean sample: a trivial model's loss.
             mean_error = float(np.dot(flat, flat)) / max(flat.size, 1)
@@ -408,11 +404,7 @@ class DenseAutoencoder(
                 compile_for_training(
                     trainer, "mean_squared_error", self.learning_rate_init
                 )
-            rows = (
-                (np.arange(X.shape[0]), None)
-                if streaming
-                else self._split_validation(X.shape[0], rng)
-            )
+            rows = self._training_rows(X.shape[0], rng, streaming)
             # The networks take X as it comes: the mean is in the first bias.
             spread = float(np.mean(np.var(X, axis=0)))
             history = self._train(
@@ -432,6 +424,12 @@ class DenseAutoencoder(
                 self.history_[key] = [*self.history_.get(key, ()), *losses]
             self.n_iter_ += len(history["loss"])
         return self
+
+    def _training_rows(self, n_samples, rng, streaming):
+        """Train and validation rows: all rows, none held out, when streaming."""
+        if streaming:
+            return np.arange(n_samples), None
+        return self._split_validation(n_samples, rng)
 
     def _starts_from_pca(self):
         """Whether ``init`` asks for, and the activations allow, PCA's weights."""
