@@ -388,9 +388,10 @@ class DenseAutoencoder(
 
     def _continue(self, X, sample_weight, *, epochs, streaming):
         """Train the fitted networks further on ``X``, from where they are."""
+        # Bad input is refused before training, and leaves the model as it was.
+        X, _ = self._validate_samples(X, reset=False)
+        sample_weight, X = self._check_weights(sample_weight, X)
         with self._discard_state_on_error():
-            X, _ = self._validate_samples(X, reset=False)
-            sample_weight, X = self._check_weights(sample_weight, X)
             rng = check_random_state(self.random_state)
             trainer = getattr(self, "_trainer", None)
             if trainer is None:

@@ -648,9 +648,13 @@ def test_each_partial_fit_is_one_pass_that_continues_the_model(digits):
     before = autoencoder.transform(X)
     autoencoder.partial_fit(X[300:])
     assert autoencoder.n_iter_ == 2
-    assert not np.array_equal(autoencoder.transform(X), before)
+    trained = autoencoder.transform(X)
+    assert not np.array_equal(trained, before)
     with pytest.raises(ValueError, match="X has 10 features"):
         autoencoder.partial_fit(X[:, :10])
+    # A chunk refused does not cost the model trained so far.
+    assert autoencoder.n_iter_ == 2
+    np.testing.assert_array_equal(autoencoder.transform(X), trained)
 
 
 def test_partial_fit_goes_on_after_pickling(digits):
