@@ -22,7 +22,6 @@ from sklearn.frozen import FrozenEstimator
 from ._file_schema import (
     ARRAY_KINDS,
     SCHEMAS,
-    STACK_KEYS,
     Decoder,
     ModelFileError,
     expect_keys,
@@ -143,8 +142,14 @@ def _encode_estimator(estimator, arrays):
             if hasattr(estimator, key):
                 value = getattr(estimator, key)
                 if key in estimator._keras_attributes:
-                    value = dense_stack_state(value)
-                fitted[key] = _encode(value, arrays)
+                    state = dense_stack_state(value)
+                    fitted[key] = {
+                        "dense_stack": {
+                            name: _encode(item, arrays) for name, item in state.items()
+                        }
+                    }
+                else:
+                    fitted[key] = _encode(value, arrays)
     return {"class": type(estimator).__name__, "params": params, "fitted": fitted}
 
 
@@ -160,8 +165,6 @@ def _encode(value, arrays):
         return {"tuple": [_encode(item, arrays) for item in value]}
     if isinstance(value, list):
         return [_encode(item, arrays) for item in value]
-    if isinstance(value, dict) and set(value) == STACK_KEYS:
-        return {"dense_stack": {key: _encode(value[key], arrays) for key in value}}
     if isinstance(value, dict):
         return {
             "dict": {str(key): _encode(item, arrays) for key, item in value.items()}
