@@ -1,9 +1,9 @@
 """Dense autoencoders as scikit-learn estimators, on Keras 3."""
 
 from ._autoencoder import DenseAutoencoder
-from ._base import TrainingDivergedError
 from ._classifier import LatentClassifier
 from ._persistence import ModelFileError, load
+from ._training import TrainingDivergedError
 
 __version__ = "0.1.0.dev0"
 

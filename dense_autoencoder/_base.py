@@ -1,4 +1,4 @@
-"""What the estimators share: parameter checks, seeding, training loop, state."""
+"""What the estimators share: parameter checks, seeding, training, state."""
 
 import contextlib
 from numbers import Integral, Real
@@ -19,62 +19,11 @@ from ._networks import (
     PREDICT_BATCH_SIZE,
     dense_stack_from_state,
     dense_stack_state,
-    evaluate_loss,
-    progress_bar,
 )
-from ._tf_workarounds import released_training_graphs
+from ._training import train
 
 #: Seeds are drawn below this bound, which every backend accepts.
 _MAX_SEED = np.iinfo(np.int32).max
-
-#: An epoch's loss this many times above both the starting loss and a trivial
-#: model's is divergence: a ReLU network can blow up, kill every unit and
-#: settle at a huge but finite loss.
-DIVERGENCE_FACTOR = 1e3
-
-
-class TrainingDivergedError(RuntimeError):
-    """Training diverged: a loss that is not finite, or that exploded.
-
-    Raised by ``fit``; the message names the epoch and the loss. Lower
-    ``learning_rate_init``, or scale ``X`` (for example with
-    :class:`~sklearn.preprocessing.MinMaxScaler`).
-
-    Examples
-    --------
-    >>> from dense_autoencoder import TrainingDivergedError
-    >>> issubclass(TrainingDivergedError, RuntimeError)
-    True
-    """
-
-
-def _check_divergence(logs, limit, epoch, rate_param, learning_rate):
-    """Raise `TrainingDivergedError` if an epoch's losses are beyond ``limit``."""
-    for key, loss in logs.items():
-        if not np.isfinite(loss) or loss > limit:
-            raise TrainingDivergedError(
-                f"Training diverged at epoch {epoch + 1}: the "
-                f"{'validation' if key == 'val_loss' else 'training'} loss is "
-                f"{float(loss):.4g}, above {limit:.4g}, {DIVERGENCE_FACTOR:g} "
-                "times the larger of the starting loss and a trivial model's. "
-                f"Lower {rate_param} (now {learning_rate:g}) or scale X, "
-                "for example with MinMaxScaler."
-            )
-
-
-class _Best:
-    """The best monitored loss so far, its weights, and the epochs since."""
-
-    def __init__(self, loss, weights):
-        self.loss, self.weights, self.n_stale = loss, weights, 0
-
-    def update(self, current, model, tol, keep_weights):
-        """Record an epoch's loss, and its weights if ``keep_weights``."""
-        # Losses are non-negative, so this is a relative improvement of tol.
-        self.n_stale = 0 if current < self.loss * (1 - tol) else self.n_stale + 1
-        if current < self.loss:
-            self.loss = current
-            self.weights = model.get_weights() if keep_weights else None
 
 
 class BaseDenseNetwork(BaseEstimator):
@@ -232,125 +181,31 @@ class BaseDenseNetwork(BaseEstimator):
         sample_weight=None,
         early_stopping=None,
     ):
-        """Train a compiled ``model`` on ``(X, Y)`` with the estimator's settings.
+        """Train a compiled ``model`` with the estimator's settings.
 
-        Each epoch visits the training rows in an order drawn from ``rng``:
-        Keras's own shuffling uses an unseeded TensorFlow op. With
-        ``early_stopping``, training stops once the monitored loss (validation
-        loss if validating, else training loss) has not improved by a relative
-        ``tol`` for ``n_iter_no_change`` epochs, and the weights of the best
-        epoch, or the starting weights if no epoch beat them, are restored.
-
-        Parameters
-        ----------
-        model : keras.Model
-            A compiled model.
-        X, Y : ndarray
-            Inputs and targets, training and validation rows together.
-        rows : tuple
-            ``(train, validation)`` row indices, as `_split_validation` returns
-            them; ``validation`` may be None.
-        rng : numpy.random.RandomState
-            Draws the order of the rows in each epoch.
-        epochs : int
-            Maximum number of epochs.
-        trivial_loss : float
-            The loss of a model that ignores its input, such as predicting the
-            mean sample. Training has diverged when an epoch's loss is not
-            finite, or over ``DIVERGENCE_FACTOR`` times both this and the
-            starting loss.
-        rate_param : str, default="learning_rate_init"
-            The parameter that set the model's step size, for the message
-            that divergence raises.
-        sample_weight : ndarray of shape (n_samples,), default=None
-            Positive weights that scale each sample's loss, in training and in
-            validation; as `_check_sample_weight` returns them.
-        early_stopping : bool, default=None
-            Overrides the estimator's ``early_stopping``: ``partial_fit``
-            makes exactly the one pass it is asked for.
-
-        Returns
-        -------
-        history : dict of str to list of float
-            Per-epoch ``"loss"``, and ``"val_loss"`` when validating.
-
-        Raises
-        ------
-        TrainingDivergedError
-            When training diverges; the message names the epoch.
+        See `_training.train`. ``rows`` are as `_split_validation` returns
+        them; ``rate_param`` names the parameter that set the model's step
+        size; ``early_stopping``, when not None, overrides the estimator's:
+        ``partial_fit`` makes exactly the one pass it is asked for.
         """
-        if early_stopping is None:
-            early_stopping = self.early_stopping
-        train, val = rows
-        weights = (
-            (None, None)
-            if sample_weight is None
-            else (
-                sample_weight[train],
-                None if val is None else sample_weight[val],
-            )
-        )
-        validation_data = None if val is None else (X[val], Y[val], weights[1])
-        X, Y, sample_weight = X[train], Y[train], weights[0]
-        # The starting weights compete too: training that only makes an
-        # informed initialization worse gives it back.
-        best = _Best(
-            evaluate_loss(model, *(validation_data or (X, Y, sample_weight))),
-            model.get_weights() if early_stopping else None,
-        )
-        limit = DIVERGENCE_FACTOR * max(best.loss, trivial_loss)
-        batch_size = min(self.batch_size, X.shape[0])
-        progress = progress_bar(
+        return train(
             model,
-            verbose=int(self.verbose),
+            X,
+            Y,
+            rows,
+            rng,
             epochs=epochs,
-            steps=-(-X.shape[0] // batch_size),
+            batch_size=self.batch_size,
+            trivial_loss=trivial_loss,
+            early_stopping=(
+                self.early_stopping if early_stopping is None else early_stopping
+            ),
+            n_iter_no_change=self.n_iter_no_change,
+            tol=self.tol,
+            step_size=(rate_param, getattr(self, rate_param)),
+            sample_weight=sample_weight,
+            verbose=int(self.verbose),
         )
-        history = {"loss": []}
-        progress.on_train_begin()
-        with released_training_graphs():
-            for epoch in range(epochs):
-                logs = self._run_epoch(
-                    model,
-                    (X, Y, sample_weight),
-                    validation_data,
-                    rng,
-                    batch_size,
-                    epoch,
-                    progress,
-                )
-                for key, value in logs.items():
-                    history.setdefault(key, []).append(float(value))
-                _check_divergence(
-                    logs, limit, epoch, rate_param, getattr(self, rate_param)
-                )
-                current = logs["loss" if validation_data is None else "val_loss"]
-                best.update(current, model, self.tol, early_stopping)
-                if early_stopping and best.n_stale >= self.n_iter_no_change:
-                    break
-        progress.on_train_end()
-        if best.weights is not None:
-            model.set_weights(best.weights)
-        return history
-
-    @staticmethod
-    def _run_epoch(model, data, validation_data, rng, batch_size, epoch, progress):
-        """One pass over the rows in a new order; return the epoch's losses."""
-        X, Y, sample_weight = data
-        progress.on_epoch_begin(epoch)
-        order = rng.permutation(X.shape[0])
-        total = 0.0
-        for step, start in enumerate(range(0, X.shape[0], batch_size)):
-            rows = order[start : start + batch_size]
-            weights = None if sample_weight is None else sample_weight[rows]
-            loss = model.train_on_batch(X[rows], Y[rows], sample_weight=weights)
-            total += loss * len(rows)
-            logs = {"loss": total / (start + len(rows))}
-            progress.on_train_batch_end(step, logs)
-        if validation_data is not None:
-            logs["val_loss"] = evaluate_loss(model, *validation_data)
-        progress.on_epoch_end(epoch, logs)
-        return logs
 
     def _set_networks(self, **models):
         """Set fitted Keras models as attributes, and their NumPy copies."""

@@ -1,0 +1,127 @@
+"""The training loop on its own: seeding, early stopping, divergence."""
+
+import numpy as np
+import pytest
+
+from dense_autoencoder import TrainingDivergedError
+from dense_autoencoder._networks import compile_for_training, dense_stack
+from dense_autoencoder._training import DIVERGENCE_FACTOR, train
+
+SETTINGS = dict(
+    batch_size=16,
+    trivial_loss=1.0,
+    early_stopping=True,
+    n_iter_no_change=3,
+    tol=0.0,
+    step_size=("learning_rate_init", 0.01),
+)
+
+
+def _problem(learning_rate=0.01, n_samples=64):
+    """A linear model and an exactly linear target it can learn."""
+    rng = np.random.RandomState(0)
+    X = rng.rand(n_samples, 4).astype(np.float32)
+    Y = X @ rng.rand(4, 2).astype(np.float32)
+    model = dense_stack(4, (2,), ("linear",), (0,), "model")
+    compile_for_training(model, "mean_squared_error", learning_rate)
+    return model, X, Y
+
+
+def _all_rows(n_samples):
+    return np.arange(n_samples), None
+
+
+def test_loss_goes_down_and_history_has_one_loss_per_epoch():
+    model, X, Y = _problem()
+    history = train(
+        model,
+        X,
+        Y,
+        _all_rows(len(X)),
+        np.random.RandomState(0),
+        epochs=20,
+        **{**SETTINGS, "early_stopping": False},
+    )
+    assert list(history) == ["loss"]
+    assert len(history["loss"]) == 20
+    assert history["loss"][-1] < 0.5 * history["loss"][0]
+
+
+def test_validation_rows_give_val_loss_and_are_not_trained_on():
+    model, X, Y = _problem()
+    Y_poisoned = Y.copy()
+    Y_poisoned[48:] = 1e3  # training on these rows would wreck the model
+    history = train(
+        model,
+        X,
+        Y_poisoned,
+        (np.arange(48), np.arange(48, 64)),
+        np.random.RandomState(0),
+        epochs=5,
+        **{**SETTINGS, "early_stopping": False},
+    )
+    assert len(history["val_loss"]) == 5
+    # The model learns the clean rows, so the poisoned ones score badly.
+    assert max(history["loss"]) < 10
+    assert min(history["val_loss"]) > 1e4
+
+
+def test_same_generator_seed_gives_bitwise_equal_weights():
+    weights = []
+    for _ in range(2):
+        model, X, Y = _problem()
+        train(
+            model,
+            X,
+            Y,
+            _all_rows(len(X)),
+            np.random.RandomState(7),
+            epochs=3,
+            **SETTINGS,
+        )
+        weights.append(model.get_weights())
+    for first, second in zip(*weights, strict=True):
+        np.testing.assert_array_equal(first, second)
+
+
+def test_starting_weights_are_restored_when_no_epoch_beats_them():
+    model, X, _ = _problem(learning_rate=0.5)
+    # The best linear fit to noisy targets: a step this large only hurts.
+    noisy = X @ np.ones((4, 2), np.float32)
+    noisy += np.random.RandomState(1).normal(0, 0.1, noisy.shape).astype(np.float32)
+    design = np.c_[X, np.ones(len(X))]
+    solution = np.linalg.lstsq(design, noisy, rcond=None)[0].astype(np.float32)
+    start = [solution[:4], solution[4]]
+    model.set_weights(start)
+    start_loss = float(np.mean((design @ solution - noisy) ** 2))
+    history = train(
+        model,
+        X,
+        noisy,
+        _all_rows(len(X)),
+        np.random.RandomState(0),
+        epochs=10,
+        **SETTINGS,
+    )
+    assert len(history["loss"]) == SETTINGS["n_iter_no_change"]
+    assert min(history["loss"]) > start_loss
+    for restored, original in zip(model.get_weights(), start, strict=True):
+        np.testing.assert_array_equal(restored, original)
+
+
+def test_exploding_loss_raises_and_names_the_epoch_and_parameter():
+    model, X, Y = _problem(learning_rate=1e6)
+    with pytest.raises(TrainingDivergedError) as error:
+        train(
+            model,
+            X,
+            Y,
+            _all_rows(len(X)),
+            np.random.RandomState(0),
+            epochs=50,
+            **{**SETTINGS, "step_size": ("fine_tune_learning_rate", 1e6)},
+        )
+    message = str(error.value)
+    assert "Training diverged at epoch " in message
+    assert "Lower fine_tune_learning_rate (now 1e+06)" in message
+    assert f"{DIVERGENCE_FACTOR:g} times" in message
