@@ -357,13 +357,7 @@ class DenseAutoencoder(
             flat = centred.ravel()
             # The error of predicting the mean sample: a trivial model's loss.
             mean_error = float(np.dot(flat, flat)) / max(flat.size, 1)
-            if self.noise and rows[1] is not None:
-                # Validation asks what training asks: clean samples back from
-                # noisy ones, with noise drawn once.
-                val = rows[1]
-                centred[val] += self.noise * rng.standard_normal(
-                    (len(val), X.shape[1])
-                ).astype(np.float32)
+            self._corrupt_validation_rows(centred, rows[1], rng)
             history = self._train(
                 autoencoder,
                 centred,
@@ -408,9 +402,11 @@ class DenseAutoencoder(
             rows = self._training_rows(X.shape[0], rng, streaming)
             # The networks take X as it comes: the mean is in the first bias.
             spread = float(np.mean(np.var(X, axis=0)))
+            inputs = X.copy() if self.noise and rows[1] is not None else X
+            self._corrupt_validation_rows(inputs, rows[1], rng)
             history = self._train(
                 trainer,
-                X,
+                inputs,
                 X,
                 rows,
                 rng,
@@ -431,6 +427,17 @@ class DenseAutoencoder(
         if streaming:
             return np.arange(n_samples), None
         return self._split_validation(n_samples, rng)
+
+    def _corrupt_validation_rows(self, inputs, val, rng):
+        """Add ``noise``, drawn once, to the validation rows of ``inputs``.
+
+        Validation then asks what training asks: clean samples back from
+        noisy ones. In place; nothing to do without noise or validation rows.
+        """
+        if self.noise and val is not None:
+            inputs[val] += self.noise * rng.standard_normal(
+                (len(val), inputs.shape[1])
+            ).astype(np.float32)
 
     def _starts_from_pca(self):
         """Whether ``init`` asks for, and the activations allow, PCA's weights."""
