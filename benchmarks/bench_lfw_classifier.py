@@ -29,10 +29,13 @@ import numpy as np
 from _common import default_data_home, lfw_split
 from scipy.stats import loguniform
 from sklearn.decomposition import PCA
+from sklearn.ensemble import VotingClassifier
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import RandomizedSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import SVC
+from sklearn.utils.class_weight import compute_sample_weight
 
 from dense_autoencoder import DenseAutoencoder, LatentClassifier
 
@@ -84,6 +87,18 @@ def eigenfaces(X_train, y_train, X_test, y_test):
         PCA(150, svd_solver="randomized", whiten=True, random_state=42), search
     )
     return model.fit(X_train, y_train).score(X_test, y_test)
+
+
+def head_vote(X_train, y_train, X_test, y_test, seed, sample_weight=None):
+    """Soft vote of 5 heads, each seeded apart, on one frozen autoencoder."""
+    autoencoder = FrozenEstimator(DenseAutoencoder(420, random_state=seed).fit(X_train))
+    heads = [
+        (f"head{i}", LatentClassifier(autoencoder, random_state=10 * seed + i))
+        for i in range(5)
+    ]
+    vote = VotingClassifier(heads, voting="soft")
+    vote.fit(X_train, y_train, sample_weight=sample_weight)
+    return vote.score(X_test, y_test)
 
 
 def timed(function):
@@ -142,6 +157,32 @@ def main():
             for seed in seeds
         ]
         report(name, runs)
+    balanced = compute_sample_weight("balanced", y_train)
+    report(
+        "LatentClassifier(), balanced sample_weight",
+        [
+            timed(
+                lambda seed=seed: (
+                    LatentClassifier(random_state=seed)
+                    .fit(X_train, y_train, sample_weight=balanced)
+                    .score(X_test, y_test)
+                )
+            )
+            for seed in seeds
+        ],
+    )
+    for name, weights in [("", None), (", balanced", balanced)]:
+        report(
+            f"soft vote of 5 heads{name}",
+            [
+                timed(
+                    lambda seed=seed, weights=weights: head_vote(
+                        flat_train, y_train, flat_test, y_test, seed, weights
+                    )
+                )
+                for seed in seeds
+            ],
+        )
     report(
         "article's recipe, plain Keras",
         [

@@ -10,6 +10,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
+from sklearn.ensemble import VotingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -73,6 +74,27 @@ def test_frozen_autoencoder_is_used_as_is_and_stays_frozen(digits, autoencoder):
     np.testing.assert_array_equal(
         keras.ops.convert_to_numpy(classifier.encoder_(X)),
         keras.ops.convert_to_numpy(autoencoder.encoder_(X)),
+    )
+
+
+def test_soft_vote_of_heads_shares_one_frozen_autoencoder(digits, autoencoder):
+    X, y = digits[0][:300], digits[1][:300]
+    weights = autoencoder.encoder_.get_weights()
+    frozen = FrozenEstimator(autoencoder)
+    heads = [
+        (f"head{seed}", LatentClassifier(frozen, epochs=3, random_state=seed))
+        for seed in range(3)
+    ]
+    vote = VotingClassifier(heads, voting="soft").fit(X, y)
+
+    # VotingClassifier clones each head; the frozen autoencoder is not cloned.
+    assert all(head.autoencoder_ is frozen for head in vote.estimators_)
+    for after, before in zip(autoencoder.encoder_.get_weights(), weights, strict=True):
+        np.testing.assert_array_equal(after, before)
+    probabilities = [head.predict_proba(X) for head in vote.estimators_]
+    assert not np.allclose(probabilities[0], probabilities[1])
+    np.testing.assert_allclose(
+        vote.predict_proba(X), np.mean(probabilities, axis=0), rtol=1e-6
     )
 
 
