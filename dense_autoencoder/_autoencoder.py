@@ -342,8 +342,7 @@ class DenseAutoencoder(
                 seeds=self._draw_seeds(rng, 2 * len(hidden) + 2),
                 output_bias=mean if self.output_activation == "linear" else None,
                 noise=self.noise,
-                # Drawn only when used, so that other fits keep their seeds.
-                noise_seed=self._draw_seeds(rng, 1)[0] if self.noise else None,
+                noise_seed=self._noise_seed(rng),
                 latent_l1=self.latent_l1,
             )
             if self._starts_from_pca():
@@ -357,7 +356,7 @@ class DenseAutoencoder(
             flat = centred.ravel()
             # The error of predicting the mean sample: a trivial model's loss.
             mean_error = float(np.dot(flat, flat)) / max(flat.size, 1)
-            self._corrupt_validation_rows(centred, rows[1], rng)
+            centred = self._with_noisy_validation(centred, rows[1], rng, copy=False)
             history = self._train(
                 autoencoder,
                 centred,
@@ -393,7 +392,7 @@ class DenseAutoencoder(
                     self.encoder_,
                     self.decoder_,
                     noise=self.noise,
-                    noise_seed=self._draw_seeds(rng, 1)[0] if self.noise else None,
+                    noise_seed=self._noise_seed(rng),
                     latent_l1=self.latent_l1,
                 )
                 compile_for_training(
@@ -402,8 +401,8 @@ class DenseAutoencoder(
             rows = self._training_rows(X.shape[0], rng, streaming)
             # The networks take X as it comes: the mean is in the first bias.
             spread = float(np.mean(np.var(X, axis=0)))
-            inputs = X.copy() if self.noise and rows[1] is not None else X
-            self._corrupt_validation_rows(inputs, rows[1], rng)
+            # A copy: X may be the caller's own array.
+            inputs = self._with_noisy_validation(X, rows[1], rng, copy=True)
             history = self._train(
                 trainer,
                 inputs,
@@ -428,16 +427,29 @@ class DenseAutoencoder(
             return np.arange(n_samples), None
         return self._split_validation(n_samples, rng)
 
-    def _corrupt_validation_rows(self, inputs, val, rng):
+    def _noise_seed(self, rng):
+        """Draw the training noise's seed, only if there is noise.
+
+        Fits without noise then keep the seeds they had.
+        """
+        return self._draw_seeds(rng, 1)[0] if self.noise else None
+
+    def _with_noisy_validation(self, inputs, val, rng, *, copy):
         """Add ``noise``, drawn once, to the validation rows of ``inputs``.
 
         Validation then asks what training asks: clean samples back from
-        noisy ones. In place; nothing to do without noise or validation rows.
+        noisy ones. Return ``inputs`` as they are without noise or validation
+        rows; otherwise a noisy copy if ``copy``, else ``inputs`` changed in
+        place.
         """
-        if self.noise and val is not None:
-            inputs[val] += self.noise * rng.standard_normal(
-                (len(val), inputs.shape[1])
-            ).astype(np.float32)
+        if not self.noise or val is None:
+            return inputs
+        if copy:
+            inputs = inputs.copy()
+        inputs[val] += self.noise * rng.standard_normal(
+            (len(val), inputs.shape[1])
+        ).astype(np.float32)
+        return inputs
 
     def _starts_from_pca(self):
         """Whether ``init`` asks for, and the activations allow, PCA's weights."""
