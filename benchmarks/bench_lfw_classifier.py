@@ -108,8 +108,9 @@ def timed(function):
     return score, time.perf_counter() - start
 
 
-def report(name, runs):
-    """Print the median test accuracy and time of ``(score, seconds)`` runs."""
+def report(name, score, seeds=(0,)):
+    """Print the median test accuracy and time of ``score(seed)`` over seeds."""
+    runs = [timed(lambda seed=seed: score(seed)) for seed in seeds]
     scores, seconds = zip(*runs, strict=True)
     spread = f"  [{min(scores):.3f}, {max(scores):.3f}]" if len(scores) > 1 else ""
     print(
@@ -134,6 +135,12 @@ def main():
     )
     print(f"{'model':<44} {'test accuracy: median [range]':<24} time")
 
+    def latent_classifier(seed, sample_weight=None, **params):
+        classifier = LatentClassifier(random_state=seed, **params)
+        classifier.fit(X_train, y_train, sample_weight=sample_weight)
+        return classifier.score(X_test, y_test)
+
+    balanced = compute_sample_weight("balanced", y_train)
     for name, params in [
         ("LatentClassifier()", {}),
         ("LatentClassifier(freeze_encoder=False)", {"freeze_encoder": False}),
@@ -145,68 +152,35 @@ def main():
             "LatentClassifier(DenseAutoencoder(32))",
             {"autoencoder": DenseAutoencoder(32)},
         ),
+        ("LatentClassifier(), balanced sample_weight", {"sample_weight": balanced}),
     ]:
-        runs = [
-            timed(
-                lambda seed=seed, params=params: (
-                    LatentClassifier(random_state=seed, **params)
-                    .fit(X_train, y_train)
-                    .score(X_test, y_test)
-                )
-            )
-            for seed in seeds
-        ]
-        report(name, runs)
-    balanced = compute_sample_weight("balanced", y_train)
-    report(
-        "LatentClassifier(), balanced sample_weight",
-        [
-            timed(
-                lambda seed=seed: (
-                    LatentClassifier(random_state=seed)
-                    .fit(X_train, y_train, sample_weight=balanced)
-                    .score(X_test, y_test)
-                )
-            )
-            for seed in seeds
-        ],
-    )
+        report(
+            name, lambda seed, params=params: latent_classifier(seed, **params), seeds
+        )
     for name, weights in [("", None), (", balanced", balanced)]:
         report(
             f"soft vote of 5 heads{name}",
-            [
-                timed(
-                    lambda seed=seed, weights=weights: head_vote(
-                        flat_train, y_train, flat_test, y_test, seed, weights
-                    )
-                )
-                for seed in seeds
-            ],
+            lambda seed, weights=weights: head_vote(
+                flat_train, y_train, flat_test, y_test, seed, weights
+            ),
+            seeds,
         )
     report(
         "article's recipe, plain Keras",
-        [
-            timed(
-                lambda seed=seed: article_recipe(X_train, y_train, X_test, y_test, seed)
-            )
-            for seed in seeds
-        ],
+        lambda seed: article_recipe(X_train, y_train, X_test, y_test, seed),
+        seeds,
     )
     report(
         "LogisticRegression on pixels",
-        [
-            timed(
-                lambda: (
-                    LogisticRegression(max_iter=1000)
-                    .fit(flat_train, y_train)
-                    .score(flat_test, y_test)
-                )
-            )
-        ],
+        lambda _: (
+            LogisticRegression(max_iter=1000)
+            .fit(flat_train, y_train)
+            .score(flat_test, y_test)
+        ),
     )
     report(
         "eigenfaces: PCA(150, whiten) + SVC",
-        [timed(lambda: eigenfaces(flat_train, y_train, flat_test, y_test))],
+        lambda _: eigenfaces(flat_train, y_train, flat_test, y_test),
     )
 
 
