@@ -1,5 +1,10 @@
 """Fixtures shared by the test modules."""
 
+import copy
+import io
+import pickle
+
+import joblib
 import pytest
 from sklearn.datasets import load_digits
 
@@ -9,3 +14,20 @@ def digits():
     """The digits, pixels scaled to [0, 1], and their labels."""
     X, y = load_digits(return_X_y=True)
     return X / 16, y
+
+
+@pytest.fixture(params=["pickle", "joblib", "deepcopy"])
+def round_trip(request):
+    """A function that copies an estimator through pickle, joblib or deepcopy."""
+
+    def copy_through(estimator):
+        if request.param == "pickle":
+            return pickle.loads(pickle.dumps(estimator))
+        if request.param == "joblib":
+            buffer = io.BytesIO()
+            joblib.dump(estimator, buffer)
+            buffer.seek(0)
+            return joblib.load(buffer)
+        return copy.deepcopy(estimator)
+
+    return copy_through

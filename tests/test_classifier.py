@@ -394,19 +394,6 @@ def test_methods_refuse_to_run_before_fit():
 # Persistence.
 
 
-@pytest.mark.parametrize(
-    "copier", [copy.deepcopy, lambda c: pickle.loads(pickle.dumps(c))]
-)
-def test_round_trip_predicts_bitwise_identically(small, copier):
-    classifier, X, _ = small
-    restored = copier(classifier)
-    np.testing.assert_array_equal(
-        restored.predict_proba(X), classifier.predict_proba(X)
-    )
-    assert restored.history_ == classifier.history_
-    np.testing.assert_array_equal(restored.classes_, classifier.classes_)
-
-
 def test_pickle_holds_no_keras_object(small):
     payload = pickle.dumps(small[0])
     names = [arg for _, arg, _ in pickletools.genops(payload) if isinstance(arg, str)]
@@ -417,6 +404,8 @@ def test_pickle_holds_no_keras_object(small):
 def test_clone_keeps_the_parameters_and_drops_the_fit(small):
     classifier = small[0]
     cloned = clone(classifier)
+    parameters = classifier.get_params(deep=False)
+    assert cloned.get_params(deep=False).keys() == parameters.keys()
     assert cloned.get_params()["epochs"] == 5
     assert isinstance(cloned.autoencoder, FrozenEstimator)
     with pytest.raises(NotFittedError):
