@@ -104,7 +104,7 @@ class DenseAutoencoder(
         ``validation_fraction > 0``, else training loss) has not improved by a
         relative ``tol`` for ``n_iter_no_change`` epochs. The weights of the
         best epoch, or the starting weights if no epoch beat them, are
-        restored at the end of training.
+        restored at the end of training; ``best_epoch_`` says which.
 
     n_iter_no_change : int, default=10
         Epochs without improvement before early stopping.
@@ -147,6 +147,18 @@ class DenseAutoencoder(
 
     n_iter_ : int
         Number of epochs run.
+
+    best_epoch_ : int
+        The epoch of ``history_`` whose weights the model kept: the best
+        epoch with ``early_stopping``, else the last. 0 means that no epoch
+        beat the starting weights, such as the PCA start, and they were kept;
+        after a warm-start fit, the number of epochs before it means the
+        same for the weights it started from.
+
+    best_loss_ : float
+        The monitored loss (validation loss if ``validation_fraction > 0``,
+        else training loss) of the kept weights, as measured by the last
+        ``fit``.
 
     sample_shape_ : tuple of int
         Shape of one sample as seen in ``fit``, such as ``(62, 47)`` for
@@ -357,7 +369,7 @@ class DenseAutoencoder(
             # The error of predicting the mean sample: a trivial model's loss.
             mean_error = float(np.dot(flat, flat)) / max(flat.size, 1)
             centred = self._with_noisy_validation(centred, rows[1], rng, copy=False)
-            history = self._train(
+            history, kept = self._train(
                 autoencoder,
                 centred,
                 X,
@@ -377,6 +389,7 @@ class DenseAutoencoder(
             self.sample_shape_ = sample_shape
             self.history_ = history
             self.n_iter_ = len(history["loss"])
+            self._keep_best(kept)
         return self
 
     def _continue(self, X, sample_weight, *, epochs, streaming):
@@ -403,7 +416,7 @@ class DenseAutoencoder(
             spread = float(np.mean(np.var(X, axis=0)))
             # A copy: X may be the caller's own array.
             inputs = self._with_noisy_validation(X, rows[1], rng, copy=True)
-            history = self._train(
+            history, kept = self._train(
                 trainer,
                 inputs,
                 X,
@@ -418,6 +431,7 @@ class DenseAutoencoder(
             self._trainer = trainer
             for key, losses in history.items():
                 self.history_[key] = [*self.history_.get(key, ()), *losses]
+            self._keep_best(kept, self.n_iter_)
             self.n_iter_ += len(history["loss"])
         return self
 

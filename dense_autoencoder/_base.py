@@ -207,6 +207,17 @@ class BaseDenseNetwork(BaseEstimator):
             verbose=int(self.verbose),
         )
 
+    def _keep_best(self, kept, epochs_before=0):
+        """Set ``best_epoch_`` and ``best_loss_`` from the ``kept`` of `_train`.
+
+        Epochs count along ``history_``: a run that follows ``epochs_before``
+        epochs and keeps the weights it started from kept epoch
+        ``epochs_before``.
+        """
+        epoch, loss = kept
+        self.best_epoch_ = epochs_before + epoch
+        self.best_loss_ = loss
+
     def _set_networks(self, **models):
         """Set fitted Keras models as attributes, and their NumPy copies."""
         for name, model in models.items():

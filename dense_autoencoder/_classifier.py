@@ -110,7 +110,9 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
         Whether to stop once the monitored loss (validation loss if
         ``validation_fraction > 0``, else training loss) has not improved by a
         relative ``tol`` for ``n_iter_no_change`` epochs. The weights of the
-        best epoch are restored. Applies to each stage of training.
+        best epoch, or the starting weights if no epoch beat them, are
+        restored; ``best_epoch_`` says which. Applies to each stage of
+        training.
 
     n_iter_no_change : int, default=10
         Epochs without improvement before early stopping.
@@ -160,6 +162,19 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
 
     n_iter_ : int
         Number of epochs run, fine-tuning included.
+
+    best_epoch_ : int
+        The epoch whose weights the classifier kept, counted along
+        ``history_`` with fine-tuning after the head's epochs: the best epoch
+        of the last stage of training with ``early_stopping``, else the last.
+        0 means that no epoch beat the head's starting weights; with
+        ``freeze_encoder=False``, the number of head epochs means that
+        fine-tuning kept the weights it started from.
+
+    best_loss_ : float
+        The monitored cross-entropy (on the validation rows if
+        ``validation_fraction > 0``, else on the training rows) of the kept
+        weights, in the last stage of training.
 
     sample_shape_ : tuple of int
         Shape of one sample as seen in ``fit``.
@@ -306,7 +321,7 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
             # The cross-entropy of predicting the class frequencies.
             frequencies = np.bincount(y) / len(y)
             prior_entropy = float(-np.sum(frequencies * np.log(frequencies)))
-            history = self._train(
+            history, kept = self._train(
                 head,
                 predict(encoder, X),
                 y,
@@ -316,10 +331,12 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
                 prior_entropy,
                 sample_weight=sample_weight,
             )
+            head_epochs = 0
             if not self.freeze_encoder:
+                head_epochs = len(history["loss"])
                 classifier = chain(encoder, head, "classifier")
                 compile_for_training(classifier, _LOSS, self.fine_tune_learning_rate)
-                fine_tuned = self._train(
+                fine_tuned, kept = self._train(
                     classifier,
                     X,
                     y,
@@ -340,6 +357,7 @@ class LatentClassifier(ClassifierMixin, BaseDenseNetwork):
             self.sample_shape_ = sample_shape
             self.history_ = history
             self.n_iter_ = len(history["loss"]) + len(history.get("fine_tune_loss", ()))
+            self._keep_best(kept, head_epochs)
         return self
 
     def _fit_autoencoder(self, X, sample_shape, rng, sample_weight):

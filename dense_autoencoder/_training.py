@@ -41,17 +41,21 @@ def _check_divergence(logs, limit, epoch, rate_param, learning_rate):
 
 
 class _Best:
-    """The best monitored loss so far, its weights, and the epochs since."""
+    """The best monitored loss so far, its epoch and weights, and epochs since.
+
+    Epoch 0 is the starting weights.
+    """
 
     def __init__(self, loss, weights):
-        self.loss, self.weights, self.n_stale = loss, weights, 0
+        self.loss, self.weights = loss, weights
+        self.epoch = self.n_stale = 0
 
-    def update(self, current, model, tol, keep_weights):
+    def update(self, current, epoch, model, tol, keep_weights):
         """Record an epoch's loss, and its weights if ``keep_weights``."""
         # Losses are non-negative, so this is a relative improvement of tol.
         self.n_stale = 0 if current < self.loss * (1 - tol) else self.n_stale + 1
         if current < self.loss:
-            self.loss = current
+            self.loss, self.epoch = current, epoch
             self.weights = model.get_weights() if keep_weights else None
 
 
@@ -120,6 +124,11 @@ def train(
     history : dict of str to list of float
         Per-epoch ``"loss"``, and ``"val_loss"`` when validating.
 
+    kept : tuple of (int, float)
+        The epoch whose weights the model ends with, 0 for the starting
+        weights, and their monitored loss. Without early stopping, the last
+        epoch.
+
     Raises
     ------
     TrainingDivergedError
@@ -133,13 +142,13 @@ def train(
     >>> model = dense_stack(4, (4,), ("linear",), (0,), "model")
     >>> compile_for_training(model, "mean_squared_error", 0.01)
     >>> X = np.random.RandomState(0).rand(64, 4).astype(np.float32)
-    >>> history = train(
+    >>> history, (epoch, loss) = train(
     ...     model, X, X, (np.arange(64), None), np.random.RandomState(0),
     ...     epochs=3, batch_size=16, trivial_loss=1.0, early_stopping=False,
     ...     n_iter_no_change=1, tol=0.0, step_size=("learning_rate_init", 0.01),
     ... )
-    >>> len(history["loss"])
-    3
+    >>> len(history["loss"]), epoch, loss == history["loss"][-1]
+    (3, 3, True)
     """
     train_rows, val_rows = rows
     weights = (
@@ -182,13 +191,14 @@ def train(
                 history.setdefault(key, []).append(float(value))
             _check_divergence(logs, limit, epoch, *step_size)
             current = logs["loss" if validation_data is None else "val_loss"]
-            best.update(current, model, tol, early_stopping)
+            best.update(current, epoch + 1, model, tol, early_stopping)
             if early_stopping and best.n_stale >= n_iter_no_change:
                 break
     progress.on_train_end()
-    if best.weights is not None:
-        model.set_weights(best.weights)
-    return history
+    if not early_stopping:
+        return history, (len(history["loss"]), float(current))
+    model.set_weights(best.weights)
+    return history, (best.epoch, float(best.loss))
 
 
 def _run_epoch(model, data, validation_data, rng, batch_size, epoch, progress):

@@ -255,6 +255,8 @@ def test_early_stopping_restores_the_best_epoch(digits):
     stopped = DenseAutoencoder(**params, epochs=60, n_iter_no_change=3).fit(X)
     best_epoch = int(np.argmin(stopped.history_["val_loss"])) + 1
     assert best_epoch < stopped.n_iter_ < 60
+    assert stopped.best_epoch_ == best_epoch
+    assert stopped.best_loss_ == stopped.history_["val_loss"][best_epoch - 1]
     # Training is deterministic, so a run that ends at the best epoch has the
     # weights that early stopping restored.
     reference = DenseAutoencoder(**params, epochs=best_epoch, early_stopping=False).fit(
@@ -267,7 +269,8 @@ def test_without_early_stopping_every_epoch_runs(digits):
     autoencoder = DenseAutoencoder(
         4, epochs=6, tol=0.99, n_iter_no_change=1, early_stopping=False, random_state=0
     ).fit(digits[0][:100])
-    assert autoencoder.n_iter_ == 6
+    assert autoencoder.n_iter_ == 6 == autoencoder.best_epoch_
+    assert autoencoder.best_loss_ == autoencoder.history_["val_loss"][-1]
 
 
 # Reproducibility and global state.
@@ -459,6 +462,13 @@ def test_the_pca_start_reconstructs_as_pca_and_is_kept_if_training_fails(digits)
         atol=1e-4,
     )
     assert min(autoencoder.history_["val_loss"]) > -autoencoder.score(X)
+    assert autoencoder.best_epoch_ == 0
+    assert autoencoder.best_loss_ < min(autoencoder.history_["val_loss"])
+    # A continued fit that only hurts keeps the weights it started from,
+    # which sit after the first fit's epochs along history_.
+    autoencoder.set_params(warm_start=True).fit(X)
+    assert autoencoder.n_iter_ == 8
+    assert autoencoder.best_epoch_ == 4
 
 
 def test_training_from_the_pca_start_beats_pca_on_held_out_digits(digits):
@@ -676,7 +686,7 @@ def test_warm_start_continues_from_the_fitted_networks(digits):
     # A step too small to move: the second fit keeps the first's networks.
     warm.fit(second)
     np.testing.assert_allclose(warm.transform(X), codes, atol=1e-4)
-    assert warm.n_iter_ == 4 == len(warm.history_["loss"])
+    assert warm.n_iter_ == 4 == len(warm.history_["loss"]) == warm.best_epoch_
     cold = DenseAutoencoder(8, random_state=0, **params).fit(first).fit(second)
     assert not np.allclose(cold.transform(X), codes, atol=1e-4)
     assert cold.n_iter_ == 2

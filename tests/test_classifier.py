@@ -280,12 +280,39 @@ def test_fine_tuning_moves_the_encoder_and_records_its_history(digits, autoencod
         "fine_tune_val_loss",
     }
     assert len(classifier.history_["fine_tune_loss"]) == 3
-    assert classifier.n_iter_ == 7
+    assert classifier.n_iter_ == 7 == classifier.best_epoch_
+    assert classifier.best_loss_ == classifier.history_["fine_tune_val_loss"][-1]
     assert classifier.history_["fine_tune_loss"][-1] < classifier.history_["loss"][0]
     assert not np.array_equal(classifier.encoder_.get_weights()[0], before[0])
     # The autoencoder itself is untouched: the classifier tuned its own copy.
     for after, weights in zip(autoencoder.encoder_.get_weights(), before, strict=True):
         np.testing.assert_array_equal(after, weights)
+
+
+def test_fine_tuning_that_only_hurts_keeps_the_head_and_the_encoder(
+    digits, autoencoder
+):
+    X, y = digits[0][:300], digits[1][:300]
+    classifier = LatentClassifier(
+        FrozenEstimator(autoencoder),
+        freeze_encoder=False,
+        epochs=20,
+        fine_tune_epochs=3,
+        fine_tune_learning_rate=0.5,
+        validation_fraction=0.2,
+        random_state=0,
+    ).fit(X, y)
+    head_epochs = len(classifier.history_["loss"])
+    # Every fine-tuning epoch is worse than the head it started from...
+    assert min(classifier.history_["fine_tune_val_loss"]) > classifier.best_loss_
+    # ...so the kept weights are the head's, with the encoder as it was.
+    assert classifier.best_epoch_ == head_epochs == 20
+    for kept, original in zip(
+        classifier.encoder_.get_weights(),
+        autoencoder.encoder_.get_weights(),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(kept, original)
 
 
 def test_fine_tuning_learning_rate_sets_the_encoder_step(digits, autoencoder):

@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 
 from dense_autoencoder import TrainingDivergedError
-from dense_autoencoder._networks import compile_for_training, dense_stack
+from dense_autoencoder._networks import (
+    compile_for_training,
+    dense_stack,
+    evaluate_loss,
+)
 from dense_autoencoder._training import DIVERGENCE_FACTOR, train
 
 SETTINGS = dict(
@@ -33,7 +37,7 @@ def _all_rows(n_samples):
 
 def test_loss_goes_down_and_history_has_one_loss_per_epoch():
     model, X, Y = _problem()
-    history = train(
+    history, kept = train(
         model,
         X,
         Y,
@@ -45,13 +49,15 @@ def test_loss_goes_down_and_history_has_one_loss_per_epoch():
     assert list(history) == ["loss"]
     assert len(history["loss"]) == 20
     assert history["loss"][-1] < 0.5 * history["loss"][0]
+    # Without early stopping, the last epoch's weights are kept.
+    assert kept == (20, history["loss"][-1])
 
 
 def test_validation_rows_give_val_loss_and_are_not_trained_on():
     model, X, Y = _problem()
     Y_poisoned = Y.copy()
     Y_poisoned[48:] = 1e3  # training on these rows would wreck the model
-    history = train(
+    history, _ = train(
         model,
         X,
         Y_poisoned,
@@ -94,7 +100,7 @@ def test_starting_weights_are_restored_when_no_epoch_beats_them():
     start = [solution[:4], solution[4]]
     model.set_weights(start)
     start_loss = float(np.mean((design @ solution - noisy) ** 2))
-    history = train(
+    history, (epoch, loss) = train(
         model,
         X,
         noisy,
@@ -105,8 +111,29 @@ def test_starting_weights_are_restored_when_no_epoch_beats_them():
     )
     assert len(history["loss"]) == SETTINGS["n_iter_no_change"]
     assert min(history["loss"]) > start_loss
+    assert epoch == 0
+    assert loss == pytest.approx(start_loss, rel=1e-5)
     for restored, original in zip(model.get_weights(), start, strict=True):
         np.testing.assert_array_equal(restored, original)
+
+
+def test_the_best_validated_epoch_is_kept_and_reported():
+    model, X, Y = _problem(learning_rate=0.5)
+    Y += np.random.RandomState(1).normal(0, 0.3, Y.shape).astype(np.float32)
+    history, (epoch, loss) = train(
+        model,
+        X,
+        Y,
+        (np.arange(48), np.arange(48, 64)),
+        np.random.RandomState(0),
+        epochs=40,
+        **SETTINGS,
+    )
+    best = int(np.argmin(history["val_loss"]))
+    # Stopped early, after a best epoch that is neither the first nor the last.
+    assert 0 < best < len(history["val_loss"]) - 1
+    assert (epoch, loss) == (best + 1, history["val_loss"][best])
+    assert evaluate_loss(model, X[48:], Y[48:]) == pytest.approx(loss, rel=1e-5)
 
 
 def test_exploding_loss_raises_and_names_the_epoch_and_parameter():
