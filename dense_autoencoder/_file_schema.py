@@ -14,6 +14,9 @@ from ._networks import ACTIVATIONS, dense_stack_from_state
 #: Array kinds a file may hold: booleans, integers, floats and unicode strings.
 ARRAY_KINDS = frozenset("biufU")
 STACK_KEYS = {"name", "activations", "weights"}
+#: Fitted attributes added after format version 1, and the version that did.
+#: A file of an earlier version loads without them.
+ADDED_IN_VERSION = {"best_epoch_": 2, "best_loss_": 2}
 
 
 class ModelFileError(ValueError):
@@ -40,10 +43,14 @@ def expect_keys(mapping, keys, where, optional=()):
 
 
 class Decoder:
-    """Turn tagged JSON back into values, refusing anything unexpected."""
+    """Turn tagged JSON back into values, refusing anything unexpected.
 
-    def __init__(self, archive):
-        self.archive = archive
+    ``version`` is the file's format version: the fitted attributes that
+    later versions added may be absent from an older file.
+    """
+
+    def __init__(self, archive, version):
+        self.archive, self.version = archive, version
 
     def value(self, value, where):
         """Decode one tagged value; ``where`` names it in error messages."""
@@ -147,8 +154,12 @@ class Decoder:
     def fitted(self, estimator, content, where):
         """Set the fitted attributes, checked, and rebuild the networks."""
         schema = SCHEMAS[type(estimator).__name__]
-        required = [key for key in schema if key != "feature_names_in_"]
-        expect_keys(content, required, where, optional=("feature_names_in_",))
+        optional = ["feature_names_in_"]
+        optional += [
+            key for key, version in ADDED_IN_VERSION.items() if self.version < version
+        ]
+        required = [key for key in schema if key not in optional]
+        expect_keys(content, required, where, optional=optional)
         networks = {}
         for key, value in content.items():
             decoded = self.value(value, f"{where}.{key}")
@@ -217,6 +228,8 @@ _COMMON = {
     "sample_shape_": _is_int_tuple,
     "history_": _is_history,
     "n_iter_": _is_int,
+    "best_epoch_": _is_int,
+    "best_loss_": lambda value: isinstance(value, float) and value >= 0,
     "n_features_in_": _is_int,
     "feature_names_in_": _is_names,
 }

@@ -29,7 +29,8 @@ from ._file_schema import (
 from ._networks import dense_stack_state
 
 FORMAT = "dense_autoencoder"
-FORMAT_VERSION = 1
+#: 2 added the fitted attributes ``best_epoch_`` and ``best_loss_``.
+FORMAT_VERSION = 2
 _METADATA = "metadata.json"
 _MAX_METADATA_BYTES = 64 * 2**20
 _MAX_MEMBERS = 10_000
@@ -114,7 +115,8 @@ def load(path):
     """
     with _open_archive(path) as archive:
         metadata = _read_metadata(archive)
-        return Decoder(archive).estimator(metadata["estimator"], "estimator")
+        decoder = Decoder(archive, metadata["format_version"])
+        return decoder.estimator(metadata["estimator"], "estimator")
 
 
 def _library_version():

@@ -82,7 +82,14 @@ def test_fitted_autoencoder_round_trips_bitwise(saved, autoencoder, digits):
     restored = load(saved)
     assert type(restored) is DenseAutoencoder
     assert restored.get_params() == autoencoder.get_params()
-    for name in ("hidden_layer_sizes_", "sample_shape_", "history_", "n_iter_"):
+    for name in (
+        "hidden_layer_sizes_",
+        "sample_shape_",
+        "history_",
+        "n_iter_",
+        "best_epoch_",
+        "best_loss_",
+    ):
         assert getattr(restored, name) == getattr(autoencoder, name)
     codes = autoencoder.transform(X)
     np.testing.assert_array_equal(restored.transform(X), codes)
@@ -161,7 +168,7 @@ def test_the_file_holds_json_and_plain_arrays_stored_uncompressed(saved):
     assert all(name.startswith("arrays/") for name in names[:-1])
     assert {member.compress_type for member in members} == {zipfile.ZIP_STORED}
     assert metadata["format"] == "dense_autoencoder"
-    assert metadata["format_version"] == 1
+    assert metadata["format_version"] == 2
     assert metadata["estimator"]["class"] == "DenseAutoencoder"
 
 
@@ -172,6 +179,23 @@ def test_a_file_of_format_version_1_still_loads():
     expected = np.load(DATA / "autoencoder_v1_codes.npy")
     inputs = np.load(DATA / "autoencoder_v1_inputs.npy")
     np.testing.assert_array_equal(restored.transform(inputs), expected)
+    # Version 1 did not record which epoch was kept.
+    assert not hasattr(restored, "best_epoch_")
+    assert not hasattr(restored, "best_loss_")
+
+
+def test_a_file_of_version_2_must_say_which_epoch_was_kept(saved):
+    def forget(metadata):
+        del metadata["estimator"]["fitted"]["best_epoch_"]
+
+    _refused(_edit_metadata(saved, forget), r"lacks keys \['best_epoch_'\]")
+
+    def as_version_1(metadata):
+        forget(metadata)
+        metadata["format_version"] = 1
+        del metadata["estimator"]["fitted"]["best_loss_"]
+
+    assert not hasattr(load(_edit_metadata(saved, as_version_1)), "best_epoch_")
 
 
 def test_parameters_missing_from_an_older_file_take_their_defaults(saved):
@@ -283,6 +307,10 @@ def test_an_unknown_class_is_refused(saved, name):
             lambda m: m["estimator"]["fitted"].update(n_iter_="many"),
             "n_iter_: unexpected value 'many'",
         ),
+        (
+            lambda m: m["estimator"]["fitted"].update(best_loss_=-1.0),
+            "best_loss_: unexpected value -1.0",
+        ),
     ],
 )
 def test_unknown_keys_tags_and_values_are_refused(saved, edit, match):
@@ -381,7 +409,7 @@ def test_a_consistent_but_foreign_architecture_is_refused(tmp_path, saved, digit
 @pytest.mark.parametrize(
     "edit, match",
     [
-        (lambda m: m.update(format_version=2), "format version 2.*Upgrade"),
+        (lambda m: m.update(format_version=3), "format version 3.*Upgrade"),
         (lambda m: m.update(format_version=0), "Unknown format_version 0"),
         (lambda m: m.update(format="keras"), "Not a dense_autoencoder file"),
     ],
