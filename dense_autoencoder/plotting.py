@@ -100,7 +100,10 @@ def plot_loss_curves(estimator, *, ax=None):
     Draws the curves of ``history_``: the training loss and, when the
     estimator validated, the validation loss. A :class:`LatentClassifier`
     fine-tuned with ``freeze_encoder=False`` has its fine-tuning epochs drawn
-    after the head's, dashed.
+    after the head's, dashed. A star marks the weights the estimator kept,
+    at ``best_epoch_`` and ``best_loss_``: at epoch 0 when early stopping
+    gave back the starting weights, such as the PCA start, which no curve
+    shows.
 
     Parameters
     ----------
@@ -144,6 +147,14 @@ def plot_loss_curves(estimator, *, ax=None):
         if losses:
             epochs = np.arange(first_epoch, first_epoch + len(losses))
             ax.plot(epochs, losses, style, label=label)
+    if hasattr(estimator, "best_epoch_"):
+        ax.plot(
+            [estimator.best_epoch_],
+            [estimator.best_loss_],
+            "*",
+            markersize=12,
+            label=f"kept weights (epoch {estimator.best_epoch_})",
+        )
     ax.set_xlabel("epoch")
     ax.set_ylabel(_LOSS_NAMES.get(type(estimator).__name__, "loss"))
     ax.set_title("Loss curves")

@@ -57,7 +57,7 @@ def test_code_image_shape_names_a_bad_size(bad):
 
 def test_loss_curves_draw_the_history_of_an_autoencoder(autoencoder):
     ax = plot_loss_curves(autoencoder)
-    training, validation = ax.get_lines()
+    training, validation, kept = ax.get_lines()
     history = autoencoder.history_
     np.testing.assert_array_equal(training.get_ydata(), history["loss"])
     np.testing.assert_array_equal(validation.get_ydata(), history["val_loss"])
@@ -68,7 +68,25 @@ def test_loss_curves_draw_the_history_of_an_autoencoder(autoencoder):
     assert [text.get_text() for text in ax.get_legend().get_texts()] == [
         "training",
         "validation",
+        f"kept weights (epoch {autoencoder.best_epoch_})",
     ]
+    assert kept.get_marker() == "*"
+    assert (kept.get_xdata()[0], kept.get_ydata()[0]) == (
+        autoencoder.best_epoch_,
+        autoencoder.best_loss_,
+    )
+
+
+def test_loss_curves_mark_a_kept_start_at_epoch_0(digits):
+    X = digits[0][:300]
+    # Every epoch is worse than the PCA start, which early stopping gives back.
+    autoencoder = DenseAutoencoder(
+        6, init="pca", learning_rate_init=0.1, epochs=3, random_state=0
+    ).fit(X)
+    kept = plot_loss_curves(autoencoder).get_lines()[-1]
+    assert kept.get_label() == "kept weights (epoch 0)"
+    np.testing.assert_array_equal(kept.get_xdata(), [0])
+    assert kept.get_ydata()[0] < min(autoencoder.history_["val_loss"])
 
 
 def test_loss_curves_put_fine_tuning_after_the_head(digits, autoencoder):
@@ -90,6 +108,7 @@ def test_loss_curves_put_fine_tuning_after_the_head(digits, autoencoder):
         "validation",
         "fine-tuning, training",
         "fine-tuning, validation",
+        "kept weights (epoch 5)",
     }
     np.testing.assert_array_equal(lines["fine-tuning, training"].get_xdata(), [4, 5])
     assert lines["fine-tuning, training"].get_linestyle() == "--"
