@@ -261,18 +261,25 @@ def test_by_default_the_head_trains_on_every_row(digits, autoencoder):
 # Fine-tuning.
 
 
+def _fine_tuned(autoencoder, X, y, **params):
+    """A classifier on the frozen ``autoencoder``, fine-tuned after its head."""
+    return LatentClassifier(
+        FrozenEstimator(autoencoder), freeze_encoder=False, random_state=0, **params
+    ).fit(X, y)
+
+
 def test_fine_tuning_moves_the_encoder_and_records_its_history(digits, autoencoder):
     X, y = digits[0][:300], digits[1][:300]
     before = autoencoder.encoder_.get_weights()
-    classifier = LatentClassifier(
-        FrozenEstimator(autoencoder),
-        freeze_encoder=False,
+    classifier = _fine_tuned(
+        autoencoder,
+        X,
+        y,
         epochs=4,
         fine_tune_epochs=3,
         validation_fraction=0.1,
         early_stopping=False,
-        random_state=0,
-    ).fit(X, y)
+    )
     assert set(classifier.history_) == {
         "loss",
         "val_loss",
@@ -293,15 +300,15 @@ def test_fine_tuning_that_only_hurts_keeps_the_head_and_the_encoder(
     digits, autoencoder
 ):
     X, y = digits[0][:300], digits[1][:300]
-    classifier = LatentClassifier(
-        FrozenEstimator(autoencoder),
-        freeze_encoder=False,
+    classifier = _fine_tuned(
+        autoencoder,
+        X,
+        y,
         epochs=20,
         fine_tune_epochs=3,
         fine_tune_learning_rate=0.5,
         validation_fraction=0.2,
-        random_state=0,
-    ).fit(X, y)
+    )
     head_epochs = len(classifier.history_["loss"])
     # Every fine-tuning epoch is worse than the head it started from...
     assert min(classifier.history_["fine_tune_val_loss"]) > classifier.best_loss_
@@ -319,14 +326,14 @@ def test_fine_tuning_learning_rate_sets_the_encoder_step(digits, autoencoder):
     X, y = digits[0][:300], digits[1][:300]
 
     def encoder_shift(rate):
-        classifier = LatentClassifier(
-            FrozenEstimator(autoencoder),
-            freeze_encoder=False,
+        classifier = _fine_tuned(
+            autoencoder,
+            X,
+            y,
             fine_tune_learning_rate=rate,
             epochs=2,
             fine_tune_epochs=1,
-            random_state=0,
-        ).fit(X, y)
+        )
         moved = classifier.encoder_.get_weights()[0]
         return np.abs(moved - autoencoder.encoder_.get_weights()[0]).max()
 
