@@ -646,7 +646,9 @@ def test_each_partial_fit_is_one_pass_that_continues_the_model(digits):
     assert set(autoencoder.history_) == {"loss"}
     before = autoencoder.transform(X)
     autoencoder.partial_fit(X[300:])
-    assert autoencoder.n_iter_ == 2
+    # Each pass keeps its weights: no early stopping gives back older ones.
+    assert autoencoder.n_iter_ == 2 == autoencoder.best_epoch_
+    assert autoencoder.best_loss_ == autoencoder.history_["loss"][-1]
     trained = autoencoder.transform(X)
     assert not np.array_equal(trained, before)
     with pytest.raises(ValueError, match="X has 10 features"):
