@@ -107,8 +107,11 @@ print(
     f"{autoencoder.best_epoch_} (0: the PCA start)"
 )
 # The star marks the kept weights: on these 855 faces no epoch beats the PCA
-# start, and early stopping gives it back.
-save(plot_loss_curves(autoencoder).figure, "loss_curves")
+# start, and early stopping gives it back. A log scale shows how far below the
+# curves it sits.
+loss_axes = plot_loss_curves(autoencoder)
+loss_axes.set_yscale("log")
+save(loss_axes.figure, "loss_curves")
 
 # %%
 # Reconstructions, beside PCA with as many components
