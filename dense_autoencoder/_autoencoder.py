@@ -357,21 +357,23 @@ class DenseAutoencoder(
                 noise_seed=self._noise_seed(rng),
                 latent_l1=self.latent_l1,
             )
-            if self._starts_from_pca():
+            rows = self._training_rows(X.shape[0], rng, streaming)
+            from_pca = self._starts_from_pca()
+            if from_pca:
+                # PCA of the training rows alone: the validation rows then
+                # judge the start, as they judge every epoch, unseen.
                 self._start_from_pca(
-                    autoencoder, centred, mean, hidden, rng, sample_weight
+                    autoencoder, centred, mean, hidden, rng, sample_weight, rows[0]
                 )
             compile_for_training(
                 autoencoder, "mean_squared_error", self.learning_rate_init
             )
-            rows = self._training_rows(X.shape[0], rng, streaming)
             flat = centred.ravel()
             # The error of predicting the mean sample: a trivial model's loss.
             mean_error = float(np.dot(flat, flat)) / max(flat.size, 1)
-            centred = self._with_noisy_validation(centred, rows[1], rng, copy=False)
             history, kept = self._train(
                 autoencoder,
-                centred,
+                self._with_noisy_validation(centred, rows[1], rng, copy=True),
                 X,
                 rows,
                 rng,
@@ -380,6 +382,12 @@ class DenseAutoencoder(
                 sample_weight=sample_weight,
                 early_stopping=None if not streaming else False,
             )
+            if from_pca and kept[0] == 0 and rows[1] is not None:
+                # No epoch beat the start on unseen rows: PCA of every row,
+                # as PCA itself would be fitted, is the better start to keep.
+                self._start_from_pca(
+                    autoencoder, centred, mean, hidden, rng, sample_weight
+                )
             shift_inputs(encoder, mean)
 
             self._set_networks(encoder_=encoder, decoder_=decoder)
@@ -483,12 +491,18 @@ class DenseAutoencoder(
             )
         return self.init != "random" and allowed
 
-    def _start_from_pca(self, autoencoder, centred, mean, hidden, rng, sample_weight):
+    def _start_from_pca(
+        self, autoencoder, centred, mean, hidden, rng, sample_weight, rows=None
+    ):
         """Set the weights so that ``autoencoder`` reconstructs as PCA does.
 
-        The linear path is as wide as the code, the narrowest hidden layer and
-        the rank of the data allow.
+        PCA is fitted on ``rows`` of ``centred``, all of them if None. The
+        linear path is as wide as the code, the narrowest hidden layer and the
+        rank of the data allow.
         """
+        if rows is not None:
+            centred = centred[rows]
+            sample_weight = None if sample_weight is None else sample_weight[rows]
         n_path = min(self.latent_dim, *hidden, *centred.shape)
         components, coordinates = principal_components(
             centred, n_path, rng, sample_weight
