@@ -185,12 +185,13 @@ class DenseAutoencoder(
     encoder's first bias, so that ``encoder_`` takes samples as they come.
 
     Starting from PCA, the first units of every layer carry the principal
-    coordinates, fitted on all of ``X``: a ReLU unit whose input stays
+    coordinates, fitted on the training rows: a ReLU unit whose input stays
     positive is the identity, so each coordinate is shifted by a constant
     larger than any value it takes, and the shift is removed in the code
     layer. The other units start with zero outgoing weights. The network
-    then reconstructs exactly as PCA does, and early stopping gives the start
-    back if no epoch improves on it.
+    then reconstructs exactly as PCA does. Early stopping judges the start
+    on the validation rows like any epoch, and if no epoch improves on it,
+    keeps it refitted as PCA of all of ``X``.
 
     ``transform``, ``inverse_transform`` and ``score_samples`` run in NumPy on
     copies of the weights taken at the end of ``fit``: the outputs equal the
