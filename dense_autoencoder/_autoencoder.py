@@ -359,12 +359,19 @@ class DenseAutoencoder(
                 latent_l1=self.latent_l1,
             )
             rows = self._training_rows(X.shape[0], rng, streaming)
+            # With rows held out, PCA of the training rows alone: the
+            # validation rows then judge the start, as every epoch, unseen.
+            held_out = rows[1] is not None
             from_pca = self._starts_from_pca()
             if from_pca:
-                # PCA of the training rows alone: the validation rows then
-                # judge the start, as they judge every epoch, unseen.
                 self._start_from_pca(
-                    autoencoder, centred, mean, hidden, rng, sample_weight, rows[0]
+                    autoencoder,
+                    centred,
+                    mean,
+                    hidden,
+                    rng,
+                    sample_weight,
+                    rows[0] if held_out else None,
                 )
             compile_for_training(
                 autoencoder, "mean_squared_error", self.learning_rate_init
@@ -374,7 +381,7 @@ class DenseAutoencoder(
             mean_error = float(np.dot(flat, flat)) / max(flat.size, 1)
             history, kept = self._train(
                 autoencoder,
-                self._with_noisy_validation(centred, rows[1], rng, copy=True),
+                self._with_noisy_validation(centred, rows[1], rng),
                 X,
                 rows,
                 rng,
@@ -383,7 +390,7 @@ class DenseAutoencoder(
                 sample_weight=sample_weight,
                 early_stopping=None if not streaming else False,
             )
-            if from_pca and kept[0] == 0 and rows[1] is not None:
+            if from_pca and held_out and kept[0] == 0:
                 # No epoch beat the start on unseen rows: PCA of every row,
                 # as PCA itself would be fitted, is the better start to keep.
                 self._start_from_pca(
@@ -423,8 +430,7 @@ class DenseAutoencoder(
             rows = self._training_rows(X.shape[0], rng, streaming)
             # The networks take X as it comes: the mean is in the first bias.
             spread = float(np.mean(np.var(X, axis=0)))
-            # A copy: X may be the caller's own array.
-            inputs = self._with_noisy_validation(X, rows[1], rng, copy=True)
+            inputs = self._with_noisy_validation(X, rows[1], rng)
             history, kept = self._train(
                 trainer,
                 inputs,
@@ -457,18 +463,17 @@ class DenseAutoencoder(
         """
         return self._draw_seeds(rng, 1)[0] if self.noise else None
 
-    def _with_noisy_validation(self, inputs, val, rng, *, copy):
+    def _with_noisy_validation(self, inputs, val, rng):
         """Add ``noise``, drawn once, to the validation rows of ``inputs``.
 
         Validation then asks what training asks: clean samples back from
         noisy ones. Return ``inputs`` as they are without noise or validation
-        rows; otherwise a noisy copy if ``copy``, else ``inputs`` changed in
-        place.
+        rows; otherwise a noisy copy, since ``inputs`` may be the caller's
+        array or be needed clean again.
         """
         if not self.noise or val is None:
             return inputs
-        if copy:
-            inputs = inputs.copy()
+        inputs = inputs.copy()
         inputs[val] += self.noise * rng.standard_normal(
             (len(val), inputs.shape[1])
         ).astype(np.float32)
