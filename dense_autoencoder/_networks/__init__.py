@@ -1,0 +1,43 @@
+"""Keras builders and runners for the estimators' networks.
+
+Everything that touches the Keras graph lives in this package, through the
+public Keras API only; the scikit-learn contract lives in the estimator
+modules. ``_build`` makes the networks, ``_state`` turns a dense stack into
+plain arrays and back, ``_run`` compiles, runs and evaluates them.
+"""
+
+from ._build import (
+    ACTIVATIONS,
+    build_autoencoder,
+    build_head,
+    chain,
+    dense_stack,
+    shift_inputs,
+    training_model,
+)
+from ._run import (
+    PREDICT_BATCH_SIZE,
+    compile_for_training,
+    evaluate_loss,
+    predict,
+    progress_bar,
+)
+from ._state import dense_layer_state, dense_stack_from_state, dense_stack_state
+
+__all__ = [
+    "ACTIVATIONS",
+    "PREDICT_BATCH_SIZE",
+    "build_autoencoder",
+    "build_head",
+    "chain",
+    "compile_for_training",
+    "dense_layer_state",
+    "dense_stack",
+    "dense_stack_from_state",
+    "dense_stack_state",
+    "evaluate_loss",
+    "predict",
+    "progress_bar",
+    "shift_inputs",
+    "training_model",
+]

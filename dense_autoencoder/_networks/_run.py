@@ -1,0 +1,124 @@
+"""Running built networks: compiling, predicting in chunks, losses, progress."""
+
+import keras
+import numpy as np
+
+#: Rows per call when a fitted network runs on NumPy data, to bound memory.
+PREDICT_BATCH_SIZE = 4096
+
+
+def compile_for_training(model, loss, learning_rate):
+    """Compile ``model`` with Adam and ``loss``, in place.
+
+    The optimizer is named explicitly: an auto-named optimizer registers a new
+    unique name in Keras's global state on every fit.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The model to train.
+    loss : str
+        A Keras loss name.
+    learning_rate : float
+        Adam's step size.
+    """
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate, name="adam"),
+        loss=loss,
+    )
+
+
+def predict(model, X, batch_size=PREDICT_BATCH_SIZE):
+    """Run a Keras model on a 2-D float32 array, chunk by chunk.
+
+    Calling the model directly costs a fraction of ``model.predict``, which sets
+    up a data pipeline on every call.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A built model.
+    X : ndarray of shape (n_samples, n_inputs), dtype float32
+        The input, with at least one row.
+    batch_size : int, default=PREDICT_BATCH_SIZE
+        Rows per call, to bound the memory of the intermediate layers.
+
+    Returns
+    -------
+    outputs : ndarray of shape (n_samples, n_outputs), dtype float32
+        The model's outputs, each row independent of how ``X`` was split.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dense_autoencoder._networks import dense_stack, predict
+    >>> model = dense_stack(3, (2,), ("linear",), (0,), "stack")
+    >>> predict(model, np.ones((5, 3), dtype=np.float32)).shape
+    (5, 2)
+    """
+    chunks = []
+    for start in range(0, X.shape[0], batch_size):
+        batch = X[start : start + batch_size]
+        if batch.shape[0] == 1:
+            # A lone row takes another matmul kernel, whose rounding differs;
+            # doubling it keeps each row's output independent of the batching.
+            output = model(np.concatenate([batch, batch]), training=False)[:1]
+        else:
+            output = model(batch, training=False)
+        chunks.append(keras.ops.convert_to_numpy(output))
+    return np.concatenate(chunks)
+
+
+def evaluate_loss(model, X, Y, sample_weight=None):
+    """Compiled loss of ``model`` on ``(X, Y)``, without tracing a new function.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model.
+    X : ndarray of shape (n_samples, n_inputs), dtype float32
+        The inputs.
+    Y : ndarray of shape (n_samples, n_outputs)
+        The targets.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weights of the samples' losses, as in training.
+
+    Returns
+    -------
+    loss : float
+        The loss, regularization terms included, as training reports it.
+    """
+    loss = model.compute_loss(
+        x=X,
+        y=Y,
+        y_pred=predict(model, X),
+        sample_weight=sample_weight,
+        training=False,
+    )
+    return float(keras.ops.convert_to_numpy(loss))
+
+
+def progress_bar(model, *, verbose, epochs, steps):
+    """Keras's own per-epoch progress display, to drive by hand.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The model being trained.
+    verbose : int
+        0 shows nothing, 1 a progress bar per epoch, 2 one line per epoch.
+    epochs : int
+        Number of epochs planned.
+    steps : int
+        Number of batches per epoch.
+
+    Returns
+    -------
+    callbacks : keras.callbacks.CallbackList
+        Call ``on_train_begin``, ``on_epoch_begin``, ``on_train_batch_end``,
+        ``on_epoch_end`` and ``on_train_end`` on it as training goes.
+    """
+    callbacks = [keras.callbacks.ProgbarLogger()] if verbose else []
+    return keras.callbacks.CallbackList(
+        callbacks, model=model, verbose=verbose, epochs=epochs, steps=steps
+    )
