@@ -20,7 +20,24 @@ from ._networks import (
     shift_inputs,
     training_model,
 )
-from ._pca_init import IDENTITY_ON_POSITIVES, pca_weights, principal_components
+from ._pca_init import check_pca_start, start_from_pca
+
+
+def _centre(X, sample_weight, rows=None):
+    """Return the (weighted) mean of ``rows`` of ``X``, or all, and ``X`` less it.
+
+    The mean is float64; the centred samples, all of them, float32.
+    """
+    if rows is not None:
+        X_rows = X[rows]
+        sample_weight = None if sample_weight is None else sample_weight[rows]
+    else:
+        X_rows = X
+    if sample_weight is None:
+        mean = X_rows.mean(axis=0, dtype=np.float64)
+    else:
+        mean = np.average(X_rows.astype(np.float64), axis=0, weights=sample_weight)
+    return mean, (X - mean).astype(np.float32)
 
 
 class DenseAutoencoder(
@@ -181,8 +198,9 @@ class DenseAutoencoder(
     -----
     The encoder trains on centred samples, and the decoder's output starts
     from the mean sample when ``output_activation="linear"``: both condition
-    training far better, as PCA centres. The mean is then folded into the
-    encoder's first bias, so that ``encoder_`` takes samples as they come.
+    training far better, as PCA centres. The mean is that of the training
+    rows, the validation rows left out, and is then folded into the encoder's
+    first bias, so that ``encoder_`` takes samples as they come.
 
     Starting from PCA, the first units of every layer carry the principal
     coordinates, fitted on the training rows: a ReLU unit whose input stays
@@ -191,7 +209,8 @@ class DenseAutoencoder(
     layer. The other units start with zero outgoing weights. The network
     then reconstructs exactly as PCA does. Early stopping judges the start
     on the validation rows like any epoch, and if no epoch improves on it,
-    keeps it refitted as PCA of all of ``X``.
+    keeps it refitted as PCA of all of ``X``, centred on the mean of all of
+    ``X``.
 
     ``transform``, ``inverse_transform`` and ``score_samples`` run in NumPy on
     copies of the weights taken at the end of ``fit``: the outputs equal the
@@ -337,14 +356,23 @@ class DenseAutoencoder(
             hidden = self._check_hidden_layer_sizes()
             if hidden is None:
                 hidden = (max(X.shape[1] // 2, self.latent_dim),)
+            from_pca = check_pca_start(
+                self.init,
+                self.activation,
+                self.latent_activation,
+                self.output_activation,
+            )
             rng = check_random_state(self.random_state)
+            seeds = self._draw_seeds(rng, 2 * len(hidden) + 2)
+            noise_seed = self._noise_seed(rng)
+            rows = self._training_rows(X.shape[0], rng, streaming)
+            # With rows held out, the mean and the PCA start come from the
+            # training rows alone: the validation rows judge the start unseen,
+            # as they judge every epoch.
+            fit_rows = rows[0] if rows[1] is not None else None
             # Centred inputs condition training far better; the mean is folded
             # into the encoder afterwards, so that it takes X as it comes.
-            if sample_weight is None:
-                mean = X.mean(axis=0, dtype=np.float64)
-            else:
-                mean = np.average(X.astype(np.float64), axis=0, weights=sample_weight)
-            centred = (X - mean).astype(np.float32)
+            mean, centred = _centre(X, sample_weight, fit_rows)
             encoder, decoder, autoencoder = build_autoencoder(
                 X.shape[1],
                 hidden,
@@ -352,26 +380,15 @@ class DenseAutoencoder(
                 activation=self.activation,
                 latent_activation=self.latent_activation,
                 output_activation=self.output_activation,
-                seeds=self._draw_seeds(rng, 2 * len(hidden) + 2),
+                seeds=seeds,
                 output_bias=mean if self.output_activation == "linear" else None,
                 noise=self.noise,
-                noise_seed=self._noise_seed(rng),
+                noise_seed=noise_seed,
                 latent_l1=self.latent_l1,
             )
-            rows = self._training_rows(X.shape[0], rng, streaming)
-            # With rows held out, PCA of the training rows alone: the
-            # validation rows then judge the start, as every epoch, unseen.
-            held_out = rows[1] is not None
-            from_pca = self._starts_from_pca()
             if from_pca:
                 self._start_from_pca(
-                    autoencoder,
-                    centred,
-                    mean,
-                    hidden,
-                    rng,
-                    sample_weight,
-                    rows[0] if held_out else None,
+                    autoencoder, centred, mean, hidden, rng, sample_weight, fit_rows
                 )
             compile_for_training(
                 autoencoder, "mean_squared_error", self.learning_rate_init
@@ -390,9 +407,10 @@ class DenseAutoencoder(
                 sample_weight=sample_weight,
                 early_stopping=None if not streaming else False,
             )
-            if from_pca and held_out and kept[0] == 0:
+            if from_pca and fit_rows is not None and kept[0] == 0:
                 # No epoch beat the start on unseen rows: PCA of every row,
                 # as PCA itself would be fitted, is the better start to keep.
+                mean, centred = _centre(X, sample_weight)
                 self._start_from_pca(
                     autoencoder, centred, mean, hidden, rng, sample_weight
                 )
@@ -479,48 +497,25 @@ class DenseAutoencoder(
         ).astype(np.float32)
         return inputs
 
-    def _starts_from_pca(self):
-        """Whether ``init`` asks for, and the activations allow, PCA's weights."""
-        allowed = (
-            self.activation in IDENTITY_ON_POSITIVES
-            and self.latent_activation in ("linear", "relu")
-            and self.output_activation == "linear"
-        )
-        if self.init == "pca" and not allowed:
-            raise ValueError(
-                "init='pca' needs activation in "
-                f"{IDENTITY_ON_POSITIVES}, latent_activation 'linear' or 'relu' "
-                "and output_activation 'linear'; got activation="
-                f"{self.activation!r}, latent_activation={self.latent_activation!r}"
-                f", output_activation={self.output_activation!r}. Use "
-                "init='auto' or 'random'."
-            )
-        return self.init != "random" and allowed
-
     def _start_from_pca(
         self, autoencoder, centred, mean, hidden, rng, sample_weight, rows=None
     ):
-        """Set the weights so that ``autoencoder`` reconstructs as PCA does.
+        """Start ``autoencoder`` from PCA of ``rows`` of ``centred``, or all.
 
-        PCA is fitted on ``rows`` of ``centred``, all of them if None. The
-        linear path is as wide as the code, the narrowest hidden layer and the
-        rank of the data allow.
+        The linear path is as wide as the code, the narrowest hidden layer and
+        the rank of the data allow.
         """
         if rows is not None:
             centred = centred[rows]
             sample_weight = None if sample_weight is None else sample_weight[rows]
-        n_path = min(self.latent_dim, *hidden, *centred.shape)
-        components, coordinates = principal_components(
-            centred, n_path, rng, sample_weight
-        )
-        autoencoder.set_weights(
-            pca_weights(
-                autoencoder.get_weights(),
-                components,
-                coordinates,
-                mean,
-                latent_activation=self.latent_activation,
-            )
+        start_from_pca(
+            autoencoder,
+            centred,
+            mean,
+            min(self.latent_dim, *hidden, *centred.shape),
+            rng,
+            sample_weight,
+            latent_activation=self.latent_activation,
         )
 
     def transform(self, X):

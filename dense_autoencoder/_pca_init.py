@@ -138,3 +138,84 @@ def pca_weights(weights, components, coordinates, mean, *, latent_activation):
         for pair in zip(kernels, biases, strict=True)
         for array in pair
     ]
+
+
+def check_pca_start(init, activation, latent_activation, output_activation):
+    """Whether ``init`` asks for, and the activations allow, the PCA start.
+
+    Parameters
+    ----------
+    init : {"auto", "pca", "random"}
+        The autoencoder's ``init``.
+    activation, latent_activation, output_activation : str
+        Its activations: hidden, code and output.
+
+    Returns
+    -------
+    from_pca : bool
+        True to start from PCA's weights.
+
+    Raises
+    ------
+    ValueError
+        If ``init="pca"`` and the activations cannot compute PCA's map.
+
+    Examples
+    --------
+    >>> from dense_autoencoder._pca_init import check_pca_start
+    >>> check_pca_start("auto", "relu", "linear", "linear")
+    True
+    >>> check_pca_start("auto", "tanh", "linear", "linear")
+    False
+    """
+    allowed = (
+        activation in IDENTITY_ON_POSITIVES
+        and latent_activation in ("linear", "relu")
+        and output_activation == "linear"
+    )
+    if init == "pca" and not allowed:
+        raise ValueError(
+            f"init='pca' needs activation in {IDENTITY_ON_POSITIVES}, "
+            "latent_activation 'linear' or 'relu' and output_activation "
+            f"'linear'; got activation={activation!r}, latent_activation="
+            f"{latent_activation!r}, output_activation={output_activation!r}. "
+            "Use init='auto' or 'random'."
+        )
+    return init != "random" and allowed
+
+
+def start_from_pca(
+    autoencoder, centred, mean, n_components, rng, sample_weight, *, latent_activation
+):
+    """Set the weights of ``autoencoder`` so that it reconstructs as PCA does.
+
+    Parameters
+    ----------
+    autoencoder : keras.Model
+        The encoder then the decoder, freshly built, its hidden layers at
+        least ``n_components`` wide.
+    centred : ndarray of shape (n_samples, n_features)
+        The samples PCA is fitted on, less ``mean``.
+    mean : ndarray of shape (n_features,)
+        Their (weighted) mean, which the decoder adds back.
+    n_components : int
+        Width of the linear path.
+    rng : numpy.random.RandomState
+        Seeds the randomized solver used for large data.
+    sample_weight : ndarray of shape (n_samples,) or None
+        Weights of the samples.
+    latent_activation : str
+        Activation of the code layer, as in `pca_weights`.
+    """
+    components, coordinates = principal_components(
+        centred, n_components, rng, sample_weight
+    )
+    autoencoder.set_weights(
+        pca_weights(
+            autoencoder.get_weights(),
+            components,
+            coordinates,
+            mean,
+            latent_activation=latent_activation,
+        )
+    )

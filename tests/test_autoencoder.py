@@ -474,8 +474,9 @@ def test_the_pca_start_reconstructs_as_pca_and_is_kept_if_training_fails(digits)
 def test_the_pca_start_is_judged_on_unseen_rows_and_kept_as_pca_of_all(digits):
     X = digits[0][:60]
     # As many components as rows to spare: PCA nearly reproduces its own rows.
+    # Steps too small to beat the start leave it to be kept.
     autoencoder = DenseAutoencoder(
-        40, init="pca", learning_rate_init=0.1, epochs=3, random_state=0
+        40, init="pca", learning_rate_init=1e-9, epochs=3, random_state=0
     ).fit(X)
     assert autoencoder.best_epoch_ == 0
     # The start won on the 6 validation rows, which its PCA had not seen...
@@ -487,6 +488,27 @@ def test_the_pca_start_is_judged_on_unseen_rows_and_kept_as_pca_of_all(digits):
         pca.inverse_transform(pca.transform(X)),
         atol=1e-4,
     )
+
+
+def test_the_validation_rows_are_unseen_by_the_mean_and_the_pca_start():
+    X = np.random.RandomState(0).rand(10, 6)
+    # One validation row, and steps too small to beat the start: best_loss_
+    # is the start's error on the held-out row.
+    autoencoder = DenseAutoencoder(
+        2, init="pca", learning_rate_init=1e-9, epochs=2, random_state=0
+    ).fit(X)
+    assert autoencoder.best_epoch_ == 0
+
+    def error_unseen(row):
+        # PCA, and its mean, from the other nine rows alone.
+        rest = np.delete(X, row, axis=0)
+        pca = PCA(2, svd_solver="full").fit(rest)
+        reconstructed = pca.inverse_transform(pca.transform(X[row : row + 1]))
+        return np.mean((reconstructed - X[row]) ** 2)
+
+    errors = np.array([error_unseen(row) for row in range(len(X))])
+    matches = np.isclose(errors, autoencoder.best_loss_, rtol=1e-4, atol=0)
+    assert matches.sum() == 1
 
 
 def test_training_from_the_pca_start_beats_pca_on_held_out_digits(digits):
