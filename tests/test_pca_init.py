@@ -5,7 +5,11 @@ import pytest
 from sklearn.decomposition import PCA
 
 from dense_autoencoder._networks import build_autoencoder, predict
-from dense_autoencoder._pca_init import pca_weights, principal_components
+from dense_autoencoder._pca_init import (
+    pca_weights,
+    principal_components,
+    start_from_pca,
+)
 
 
 def _data(n_samples=80, n_features=30):
@@ -34,9 +38,6 @@ def test_components_are_pca_axes_up_to_sign(shape):
 def test_autoencoder_reconstructs_as_pca(hidden, latent_activation, activation):
     X = _data()
     mean = X.mean(axis=0)
-    components, coordinates = principal_components(
-        X - mean, 6, np.random.RandomState(0)
-    )
     encoder, _, autoencoder = build_autoencoder(
         30,
         hidden,
@@ -46,15 +47,16 @@ def test_autoencoder_reconstructs_as_pca(hidden, latent_activation, activation):
         output_activation="linear",
         seeds=range(2 * len(hidden) + 2),
     )
-    autoencoder.set_weights(
-        pca_weights(
-            autoencoder.get_weights(),
-            components,
-            coordinates,
-            mean,
-            latent_activation=latent_activation,
-        )
+    start_from_pca(
+        autoencoder,
+        X - mean,
+        mean,
+        6,
+        np.random.RandomState(0),
+        None,
+        latent_activation=latent_activation,
     )
+    _, coordinates = principal_components(X - mean, 6, np.random.RandomState(0))
     pca = PCA(6, svd_solver="full").fit(X)
     centred = (X - mean).astype(np.float32)
     np.testing.assert_allclose(
