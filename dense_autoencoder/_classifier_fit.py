@@ -21,9 +21,8 @@ from ._networks import (
     dense_stack_from_state,
     dense_stack_state,
     predict,
+    with_softmax,
 )
-
-_LOSS = "sparse_categorical_crossentropy"
 
 #: The reference article's code size, used when no autoencoder is given.
 _DEFAULT_LATENT_DIM = 420
@@ -81,7 +80,7 @@ class BaseLatentClassifier(BaseDenseNetwork):
 
             rows = self._split_validation(X.shape[0], rng, y)
             # While the encoder is frozen, the head trains on fixed codes.
-            compile_for_training(head, _LOSS, self.learning_rate_init)
+            compile_for_training(head, "cross_entropy", self.learning_rate_init)
             # The cross-entropy of predicting the class frequencies.
             frequencies = np.bincount(y) / len(y)
             prior_entropy = float(-np.sum(frequencies * np.log(frequencies)))
@@ -99,7 +98,9 @@ class BaseLatentClassifier(BaseDenseNetwork):
             if not self.freeze_encoder:
                 head_epochs = len(history["loss"])
                 classifier = chain(encoder, head, "classifier")
-                compile_for_training(classifier, _LOSS, self.fine_tune_learning_rate)
+                compile_for_training(
+                    classifier, "cross_entropy", self.fine_tune_learning_rate
+                )
                 fine_tuned, kept = self._train(
                     classifier,
                     X,
@@ -116,7 +117,7 @@ class BaseLatentClassifier(BaseDenseNetwork):
                 )
 
             self.autoencoder_ = autoencoder
-            self._set_networks(encoder_=encoder, head_=head)
+            self._set_networks(encoder_=encoder, head_=with_softmax(head))
             self.classes_ = classes
             self.sample_shape_ = sample_shape
             self.history_ = history

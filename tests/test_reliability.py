@@ -153,6 +153,37 @@ def test_a_diverging_head_raises_too(digits):
         classifier.fit(X[:300] * 1e6, y[:300])
 
 
+def test_a_head_that_starts_saturated_learns_instead_of_diverging(digits):
+    # Unscaled pixels make the head's first predictions certain and wrong. The
+    # loss is taken from logits, in training and when judging the start, so
+    # it is finite and falls; on clipped probabilities it would not move.
+    X, y = digits
+    classifier = LatentClassifier(
+        DenseAutoencoder(4, epochs=2, random_state=0), epochs=3, random_state=0
+    ).fit(X[:300] * 16_000, y[:300])
+    losses = classifier.history_["loss"]
+    assert losses[0] > 1e3
+    assert np.all(np.diff(losses) < 0)
+    assert classifier.best_epoch_ == 3
+
+
+def test_the_start_is_judged_by_the_loss_that_training_reports(digits):
+    # Steps of 1e-9 leave the weights as they were, so the start and the one
+    # epoch after it have the same loss: a saturated one, far above the
+    # cross-entropy of probabilities clipped at Keras's epsilon (16.1).
+    X, y = digits
+    classifier = LatentClassifier(
+        DenseAutoencoder(4, epochs=2, random_state=0),
+        epochs=1,
+        learning_rate_init=1e-9,
+        random_state=0,
+    ).fit(X[:300] * 16, y[:300])
+    assert classifier.history_["loss"][0] > 20
+    assert classifier.best_loss_ == pytest.approx(
+        classifier.history_["loss"][0], rel=1e-4
+    )
+
+
 def test_diverging_fine_tuning_names_its_own_step_size(digits):
     X, y = digits
     classifier = LatentClassifier(

@@ -22,7 +22,12 @@ from ._run import (
     predict,
     progress_bar,
 )
-from ._state import dense_layer_state, dense_stack_from_state, dense_stack_state
+from ._state import (
+    dense_layer_state,
+    dense_stack_from_state,
+    dense_stack_state,
+    with_softmax,
+)
 
 __all__ = [
     "ACTIVATIONS",
@@ -40,4 +45,5 @@ __all__ = [
     "progress_bar",
     "shift_inputs",
     "training_model",
+    "with_softmax",
 ]

@@ -215,16 +215,22 @@ def shift_inputs(model, offset):
 def build_head(
     n_inputs, hidden_layer_sizes, n_classes, *, activation, seeds, initial_weights=None
 ):
-    """Build a classification head: Dense hidden layers, then a softmax layer.
+    """Build a classification head: Dense hidden layers, then a logits layer.
+
+    The head outputs logits, so that it trains on the cross-entropy computed
+    from them (``compile_for_training(head, "cross_entropy", ...)``): the same
+    loss on every backend, whose gradient does not vanish when predictions
+    saturate, as it does on probabilities clipped at Keras's epsilon.
+    `with_softmax` turns the trained head into one that outputs probabilities.
 
     Parameters
     ----------
     n_inputs : int
         Width of the input: the latent code.
     hidden_layer_sizes : tuple of int
-        Widths of the hidden layers; ``()`` puts the softmax on the input.
+        Widths of the hidden layers; ``()`` puts the logits layer on the input.
     n_classes : int
-        Number of classes: the width of the softmax layer.
+        Number of classes: the width of the logits layer.
     activation : str
         Activation of the hidden layers.
     seeds : sequence of int
@@ -236,8 +242,7 @@ def build_head(
     Returns
     -------
     head : keras.Sequential
-        Maps ``(batch, n_inputs)`` to class probabilities
-        ``(batch, n_classes)``.
+        Maps ``(batch, n_inputs)`` to class logits ``(batch, n_classes)``.
 
     Examples
     --------
@@ -250,7 +255,7 @@ def build_head(
     head = dense_stack(
         n_inputs,
         (*hidden, n_classes),
-        (activation,) * len(hidden) + ("softmax",),
+        (activation,) * len(hidden) + ("linear",),
         seeds,
         "head",
     )

@@ -17,11 +17,14 @@ def compile_for_training(model, loss, learning_rate):
     ----------
     model : keras.Model
         The model to train.
-    loss : str
-        A Keras loss name.
+    loss : {"mean_squared_error", "cross_entropy"}
+        ``"cross_entropy"`` is the categorical cross-entropy of integer labels
+        against the model's outputs taken as logits.
     learning_rate : float
         Adam's step size.
     """
+    if loss == "cross_entropy":
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate, name="adam"),
         loss=loss,

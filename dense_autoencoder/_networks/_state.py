@@ -87,3 +87,30 @@ def dense_stack_from_state(state):
     )
     model.set_weights(state["weights"])
     return model
+
+
+def with_softmax(head):
+    """Return a copy of a logits head whose last layer outputs probabilities.
+
+    Parameters
+    ----------
+    head : keras.Sequential
+        A head built by `build_head`, whose last layer outputs logits.
+
+    Returns
+    -------
+    model : keras.Sequential
+        The same layers and weights, with a softmax on the last layer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dense_autoencoder._networks import build_head, predict, with_softmax
+    >>> head = build_head(4, (8,), 3, activation="relu", seeds=(0, 1))
+    >>> proba = predict(with_softmax(head), np.ones((2, 4), dtype=np.float32))
+    >>> proba.shape, bool(np.allclose(proba.sum(axis=1), 1))
+    ((2, 3), True)
+    """
+    state = dense_stack_state(head)
+    state["activations"][-1] = "softmax"
+    return dense_stack_from_state(state)
