@@ -17,9 +17,10 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
     The autoencoder is first fitted on ``X`` without the labels, unless it is
     given already fitted in a :class:`~sklearn.frozen.FrozenEstimator`. A copy
     of its encoder then feeds a head of Dense layers ending in a softmax, and
-    the head alone is trained on the codes, with the cross-entropy loss and
-    Adam: the encoder stays frozen. With ``freeze_encoder=False`` the encoder
-    and the head are then fine-tuned together, at a lower learning rate.
+    the head alone is trained on the codes, with Adam and the cross-entropy
+    loss taken from the softmax's inputs: the encoder stays frozen. With
+    ``freeze_encoder=False`` the encoder and the head are then fine-tuned
+    together, at a lower learning rate.
 
     The default head follows the reference article: the decoder's first hidden
     layer, starting from its trained weights, then the softmax layer.

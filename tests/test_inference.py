@@ -10,6 +10,7 @@ from dense_autoencoder._networks import (
     dense_stack,
     dense_stack_state,
     predict,
+    with_softmax,
 )
 
 
@@ -29,7 +30,8 @@ def test_each_activation_equals_keras(activation):
 
 
 def test_softmax_head_equals_keras_and_rows_sum_to_one():
-    head = build_head(12, (7,), 4, activation="relu", seeds=(0, 1))
+    # The trained head outputs logits; the fitted head_ is its softmax copy.
+    head = with_softmax(build_head(12, (7,), 4, activation="relu", seeds=(0, 1)))
     X = _inputs(30).astype(np.float32)
     outputs = forward(numpy_stack(dense_stack_state(head)), X, batch_size=8)
     np.testing.assert_allclose(outputs, predict(head, X), rtol=1e-5, atol=1e-6)
