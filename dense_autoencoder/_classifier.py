@@ -5,6 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseDenseNetwork
@@ -135,10 +136,12 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
         and, if ``validation_fraction > 0``, on the validation rows
         (``"val_loss"``); with
         ``freeze_encoder=False``, the same while fine-tuning
-        (``"fine_tune_loss"``, ``"fine_tune_val_loss"``).
+        (``"fine_tune_loss"``, ``"fine_tune_val_loss"``). Each call to
+        `partial_fit` adds its pass's loss to ``"loss"``.
 
     n_iter_ : int
-        Number of epochs run, fine-tuning included.
+        Number of epochs run, fine-tuning included, and of passes that
+        `partial_fit` made since.
 
     best_epoch_ : int
         The epoch whose weights the classifier kept, counted along
@@ -146,12 +149,14 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
         of the last stage of training with ``early_stopping``, else the last.
         0 means that no epoch beat the head's starting weights; with
         ``freeze_encoder=False``, the number of head epochs means that
-        fine-tuning kept the weights it started from.
+        fine-tuning kept the weights it started from. After `partial_fit`,
+        its last pass.
 
     best_loss_ : float
         The monitored cross-entropy (on the validation rows if
         ``validation_fraction > 0``, else on the training rows) of the kept
-        weights, in the last stage of training.
+        weights, in the last stage of training; after `partial_fit`, its last
+        pass's training loss.
 
     sample_shape_ : tuple of int
         Shape of one sample as seen in ``fit``.
@@ -259,6 +264,73 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
             The fitted classifier.
         """
         return self._fit(X, y, sample_weight)
+
+    def _check_frozen_encoder(self):
+        if not self.freeze_encoder:
+            raise AttributeError(
+                "partial_fit trains the head alone on the frozen encoder's "
+                "codes: it is not available with freeze_encoder=False."
+            )
+        return True
+
+    @available_if(_check_frozen_encoder)
+    @_fit_context(prefer_skip_nested_validation=False)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train the head for one pass over ``X``, continuing the previous calls.
+
+        For labelled data too large for memory, fed chunk by chunk. The first
+        call fits the autoencoder on its chunk, as `fit` does on ``X``, or
+        takes the given ``FrozenEstimator`` as it is, and builds the head;
+        later calls leave the autoencoder and the encoder as they are. Each
+        call then makes exactly one pass of the head over its chunk, with no
+        validation split and no early stopping, and the optimizer's state
+        carries over from call to call and from `fit` (within a process: an
+        unpickled or loaded classifier continues with a fresh optimizer).
+
+        To pre-train the autoencoder on the whole stream, stream it first with
+        :meth:`DenseAutoencoder.partial_fit` and pass it in a
+        ``FrozenEstimator``. Only available with ``freeze_encoder=True``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            A chunk of training samples, of the shape of the first chunk.
+
+        y : array-like of shape (n_samples,)
+            Class labels of the chunk, all of them in ``classes``. With
+            ``semi_supervised=True``, -1 marks an unlabelled sample, which
+            only the first call uses (to fit the autoencoder); a later chunk
+            without a labelled sample leaves the classifier as it was.
+
+        classes : array-like of shape (n_classes,), default=None
+            Every label the stream holds, since a chunk may lack some.
+            Required on the first call; later calls may pass it again, the
+            same.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the chunk's samples, as in `fit`.
+
+        Returns
+        -------
+        self : LatentClassifier
+            The classifier, its head trained one pass further.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_digits
+        >>> from dense_autoencoder import DenseAutoencoder, LatentClassifier
+        >>> X, y = load_digits(return_X_y=True)
+        >>> X = X / 16
+        >>> classifier = LatentClassifier(
+        ...     DenseAutoencoder(16, epochs=5), random_state=0
+        ... )
+        >>> for start in range(0, len(X), 600):
+        ...     chunk = slice(start, start + 600)
+        ...     _ = classifier.partial_fit(X[chunk], y[chunk], classes=range(10))
+        >>> classifier.n_iter_, len(classifier.history_["loss"])
+        (3, 3)
+        """
+        return self._partial_fit(X, y, classes, sample_weight)
 
     def predict_proba(self, X):
         """Probability of each class.

@@ -1,7 +1,8 @@
 """How a LatentClassifier fits: the autoencoder, then the head, then fine-tuning.
 
 ``_classifier`` holds the scikit-learn contract (parameters, ``fit``,
-``predict`` ...); this module, the work behind ``fit``.
+``partial_fit``, ``predict`` ...); this module, the work behind ``fit`` and
+``partial_fit``.
 """
 
 import numpy as np
@@ -21,6 +22,7 @@ from ._networks import (
     dense_stack_from_state,
     dense_stack_state,
     predict,
+    with_logits,
     with_softmax,
 )
 
@@ -28,11 +30,18 @@ from ._networks import (
 _DEFAULT_LATENT_DIM = 420
 
 
-def _labelled(y, semi_supervised):
-    """Mask of the rows with a label: numeric labels of -1 mark the others."""
-    if semi_supervised and y.dtype.kind in "iuf":
-        return y != -1
-    return np.ones(len(y), dtype=bool)
+def _prior_entropy(y):
+    """Return the cross-entropy of predicting the class frequencies of ``y``."""
+    frequencies = np.bincount(y) / len(y)
+    frequencies = frequencies[frequencies > 0]
+    return float(-np.sum(frequencies * np.log(frequencies)))
+
+
+def _rows(mask, X, sample_weight):
+    """``X`` and ``sample_weight`` (which may be None) on the rows of ``mask``."""
+    if mask.all():
+        return X, sample_weight
+    return X[mask], None if sample_weight is None else sample_weight[mask]
 
 
 class BaseLatentClassifier(BaseDenseNetwork):
@@ -47,43 +56,18 @@ class BaseLatentClassifier(BaseDenseNetwork):
         with self._discard_state_on_error():
             (X, y), sample_shape = self._validate_samples(X, y, reset=True)
             sample_weight, X, y = self._check_weights(sample_weight, X, y)
+            labelled = self._labelled(y)
+            classes, y = np.unique(y[labelled], return_inverse=True)
+            self._check_n_classes(classes, "among the labelled samples")
+            rng = check_random_state(self.random_state)
+            autoencoder, encoder, head = self._start(
+                X, sample_shape, rng, sample_weight, len(classes)
+            )
             # Rows labelled -1, scikit-learn's mark of an unlabelled sample,
             # pre-train the autoencoder and are left out of the head.
-            labelled = _labelled(y, self.semi_supervised)
-            check_classification_targets(y[labelled])
-            classes, y_labelled = np.unique(y[labelled], return_inverse=True)
-            if len(classes) < 2:
-                raise ValueError(
-                    "LatentClassifier needs labelled samples of at least 2 "
-                    f"classes; got {len(classes)} class"
-                    f"{'es' if len(classes) != 1 else ''}: "
-                    f"{', '.join(map(repr, classes.tolist())) or 'none'}."
-                )
-            rng = check_random_state(self.random_state)
-            autoencoder = self._fit_autoencoder(X, sample_shape, rng, sample_weight)
-            if not labelled.all():
-                X = X[labelled]
-                sample_weight = (
-                    None if sample_weight is None else sample_weight[labelled]
-                )
-            y = y_labelled
-            encoder = dense_stack_from_state(dense_stack_state(autoencoder.encoder_))
-            hidden, activation, initial_weights = self._head_layers(autoencoder)
-            head = build_head(
-                encoder.output_shape[-1],
-                hidden,
-                len(classes),
-                activation=activation,
-                seeds=self._draw_seeds(rng, len(hidden) + 1),
-                initial_weights=initial_weights,
-            )
-
+            X, sample_weight = _rows(labelled, X, sample_weight)
             rows = self._split_validation(X.shape[0], rng, y)
-            # While the encoder is frozen, the head trains on fixed codes.
-            compile_for_training(head, "cross_entropy", self.learning_rate_init)
-            # The cross-entropy of predicting the class frequencies.
-            frequencies = np.bincount(y) / len(y)
-            prior_entropy = float(-np.sum(frequencies * np.log(frequencies)))
+            prior_entropy = _prior_entropy(y)
             history, kept = self._train(
                 head,
                 predict(encoder, X),
@@ -115,15 +99,159 @@ class BaseLatentClassifier(BaseDenseNetwork):
                 history.update(
                     (f"fine_tune_{key}", losses) for key, losses in fine_tuned.items()
                 )
-
-            self.autoencoder_ = autoencoder
-            self._set_networks(encoder_=encoder, head_=with_softmax(head))
-            self.classes_ = classes
-            self.sample_shape_ = sample_shape
+            self._set_fitted(autoencoder, encoder, head, classes, sample_shape)
             self.history_ = history
             self.n_iter_ = len(history["loss"]) + len(history.get("fine_tune_loss", ()))
             self._keep_best(kept, head_epochs)
         return self
+
+    def _partial_fit(self, X, y, classes, sample_weight):
+        """One pass of the head over a chunk; the first call starts the model."""
+        if not hasattr(self, "head_"):
+            return self._start_stream(X, y, classes, sample_weight)
+        if classes is not None and not np.array_equal(
+            np.unique(classes), self.classes_
+        ):
+            raise ValueError(
+                f"classes={classes!r} is not the same as on the first call to "
+                f"partial_fit or in fit: {self.classes_.tolist()!r}."
+            )
+        # Bad input is refused before training, and leaves the model as it was.
+        (X, y), _ = self._validate_samples(X, y, reset=False)
+        sample_weight, X, y = self._check_weights(sample_weight, X, y)
+        labelled = self._labelled(y)
+        y = self._class_indices(y[labelled], self.classes_)
+        X, sample_weight = _rows(labelled, X, sample_weight)
+        if not len(y):
+            return self
+        with self._discard_state_on_error():
+            head = getattr(self, "_trainer", None)
+            if head is None:
+                # After unpickling or loading: the optimizer starts afresh.
+                head = with_logits(self.head_)
+                compile_for_training(head, "cross_entropy", self.learning_rate_init)
+            rng = check_random_state(self.random_state)
+            history, kept = self._one_pass(
+                head, self.encoder_, X, y, rng, sample_weight
+            )
+            self.head_.set_weights(head.get_weights())
+            self._set_networks()
+            self._trainer = head
+            self.history_["loss"].extend(history["loss"])
+            self._keep_best(kept, self.n_iter_)
+            self.n_iter_ += 1
+        return self
+
+    def _start_stream(self, X, y, classes, sample_weight):
+        """Start the model on the first call to ``partial_fit``, then make a pass."""
+        if classes is None:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: "
+                "every label the stream will hold, since a chunk may lack some."
+            )
+        with self._discard_state_on_error():
+            (X, y), sample_shape = self._validate_samples(X, y, reset=True)
+            sample_weight, X, y = self._check_weights(sample_weight, X, y)
+            classes = np.unique(classes)
+            if not self._labelled(classes).all():
+                raise ValueError(
+                    "classes must not hold -1 with semi_supervised=True: -1 "
+                    f"marks an unlabelled sample; got classes={classes.tolist()!r}."
+                )
+            self._check_n_classes(classes, "in classes")
+            labelled = self._labelled(y)
+            if not labelled.any():
+                raise ValueError(
+                    "The first chunk passed to partial_fit has no labelled "
+                    "sample: every label is -1. The head needs some to start."
+                )
+            y_labelled = self._class_indices(y[labelled], classes)
+            rng = check_random_state(self.random_state)
+            autoencoder, encoder, head = self._start(
+                X, sample_shape, rng, sample_weight, len(classes)
+            )
+            X, sample_weight = _rows(labelled, X, sample_weight)
+            history, kept = self._one_pass(
+                head, encoder, X, y_labelled, rng, sample_weight
+            )
+            self._set_fitted(autoencoder, encoder, head, classes, sample_shape)
+            self.history_ = history
+            self.n_iter_ = 1
+            self._keep_best(kept)
+        return self
+
+    def _one_pass(self, head, encoder, X, y, rng, sample_weight):
+        """Train ``head`` for one pass over every row, on ``encoder``'s codes."""
+        return self._train(
+            head,
+            predict(encoder, X),
+            y,
+            (np.arange(X.shape[0]), None),
+            rng,
+            1,
+            _prior_entropy(y),
+            sample_weight=sample_weight,
+            early_stopping=False,
+        )
+
+    def _labelled(self, y):
+        """Mask of the rows with a label, after checking that those are labels.
+
+        With ``semi_supervised``, numeric labels of -1 mark the other rows.
+        """
+        labelled = np.ones(len(y), dtype=bool)
+        if self.semi_supervised and y.dtype.kind in "iuf":
+            labelled = y != -1
+        check_classification_targets(y[labelled])
+        return labelled
+
+    @staticmethod
+    def _check_n_classes(classes, where):
+        """Refuse fewer than two classes, naming those found."""
+        if len(classes) < 2:
+            raise ValueError(
+                f"LatentClassifier needs at least 2 classes {where}; got "
+                f"{len(classes)} class{'es' if len(classes) != 1 else ''}: "
+                f"{', '.join(map(repr, classes.tolist())) or 'none'}."
+            )
+
+    @staticmethod
+    def _class_indices(y, classes):
+        """Positions of the labels ``y`` in the sorted ``classes``."""
+        unknown = np.setdiff1d(y, classes)
+        if unknown.size:
+            raise ValueError(
+                f"y holds labels that are not in classes {classes.tolist()!r}: "
+                f"{unknown.tolist()!r}. Pass every label in classes on the "
+                "first call to partial_fit."
+            )
+        return np.searchsorted(classes, y)
+
+    def _start(self, X, sample_shape, rng, sample_weight, n_classes):
+        """Return the fitted autoencoder, a copy of its encoder, a compiled head."""
+        autoencoder = self._fit_autoencoder(X, sample_shape, rng, sample_weight)
+        encoder = dense_stack_from_state(dense_stack_state(autoencoder.encoder_))
+        hidden, activation, initial_weights = self._head_layers(autoencoder)
+        head = build_head(
+            encoder.output_shape[-1],
+            hidden,
+            n_classes,
+            activation=activation,
+            seeds=self._draw_seeds(rng, len(hidden) + 1),
+            initial_weights=initial_weights,
+        )
+        # While the encoder is frozen, the head trains on fixed codes.
+        compile_for_training(head, "cross_entropy", self.learning_rate_init)
+        return autoencoder, encoder, head
+
+    def _set_fitted(self, autoencoder, encoder, head, classes, sample_shape):
+        """Set the fitted networks, and keep the compiled head for partial_fit."""
+        self.autoencoder_ = autoencoder
+        self._set_networks(encoder_=encoder, head_=with_softmax(head))
+        # Holds the optimizer's state, so that partial_fit continues it.
+        self._trainer = head
+        self.classes_ = classes
+        self.sample_shape_ = sample_shape
 
     def _fit_autoencoder(self, X, sample_shape, rng, sample_weight):
         """Return the given frozen autoencoder, or fit a clone of it."""

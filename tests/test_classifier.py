@@ -18,7 +18,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils.validation import check_is_fitted
 
-from dense_autoencoder import DenseAutoencoder, LatentClassifier
+from dense_autoencoder import DenseAutoencoder, LatentClassifier, load
 
 
 @pytest.fixture(scope="module")
@@ -388,7 +388,10 @@ def test_verbose_0_prints_nothing(digits, capfd):
 def test_one_class_is_refused_and_leaves_nothing_fitted(small):
     classifier, X, _ = small
     classifier = copy.deepcopy(classifier)
-    with pytest.raises(ValueError, match="at least 2 classes; got 1 class: 7."):
+    with pytest.raises(
+        ValueError,
+        match="at least 2 classes among the labelled samples; got 1 class: 7.",
+    ):
         classifier.fit(X, np.full(len(X), 7))
     with pytest.raises(NotFittedError):
         check_is_fitted(classifier)
@@ -518,3 +521,168 @@ def test_too_few_labelled_classes_are_refused(digits):
         _fast(semi_supervised=True).fit(X, np.full(100, -1))
     with pytest.raises(ValueError, match="got 1 class: 3."):
         _fast(semi_supervised=True).fit(X, np.r_[np.full(50, 3), np.full(50, -1)])
+
+
+# Streaming: partial_fit.
+
+
+def _stream(autoencoder, **params):
+    """A classifier on a frozen autoencoder, for partial_fit."""
+    return LatentClassifier(FrozenEstimator(autoencoder), random_state=0, **params)
+
+
+def test_partial_fit_on_memmap_chunks_reaches_the_accuracy_of_fit(digits, tmp_path):
+    X_train, X_test, y_train, y_test = train_test_split(*digits, random_state=0)
+    stored = np.memmap(
+        tmp_path / "X.dat", dtype=np.float64, mode="w+", shape=X_train.shape
+    )
+    stored[:] = X_train
+    stored.flush()
+    stored = np.memmap(
+        tmp_path / "X.dat", dtype=np.float64, mode="r", shape=X_train.shape
+    )
+    autoencoder = DenseAutoencoder(16, epochs=20, random_state=0).fit(X_train)
+    weights = autoencoder.encoder_.get_weights()
+    # As many passes over the rows as the stream makes.
+    whole = _stream(autoencoder, epochs=10, early_stopping=False).fit(X_train, y_train)
+    streamed = _stream(autoencoder)
+    for _ in range(10):
+        for start in range(0, len(stored), 256):
+            chunk = slice(start, start + 256)
+            streamed.partial_fit(stored[chunk], y_train[chunk], classes=range(10))
+    # Measured: 0.880 against 0.882.
+    assert streamed.score(X_test, y_test) > whole.score(X_test, y_test) - 0.03
+    assert streamed.n_iter_ == 10 * 6 == len(streamed.history_["loss"])
+    for own, before in zip(streamed.encoder_.get_weights(), weights, strict=True):
+        np.testing.assert_array_equal(own, before)
+
+
+def test_each_partial_fit_is_one_pass_that_continues_the_head(digits, autoencoder):
+    X, y = digits[0][:600], digits[1][:600]
+    classifier = _stream(autoencoder).partial_fit(X[:300], y[:300], classes=range(10))
+    assert classifier.n_iter_ == 1 == classifier.best_epoch_
+    assert set(classifier.history_) == {"loss"}
+    encoder = classifier.encoder_.get_weights()
+    before = classifier.predict_proba(X)
+    classifier.partial_fit(X[300:], y[300:])
+    # Each pass keeps its weights: no early stopping gives back older ones.
+    assert classifier.n_iter_ == 2 == classifier.best_epoch_
+    assert classifier.best_loss_ == classifier.history_["loss"][-1]
+    trained = classifier.predict_proba(X)
+    assert not np.array_equal(trained, before)
+    for after, start in zip(classifier.encoder_.get_weights(), encoder, strict=True):
+        np.testing.assert_array_equal(after, start)
+    # Chunks refused do not cost the model trained so far.
+    with pytest.raises(ValueError, match="X has 10 features"):
+        classifier.partial_fit(X[:, :10], y)
+    with pytest.raises(ValueError, match=r"labels that are not in classes .*: \[10\]"):
+        classifier.partial_fit(X[:2], [3, 10])
+    assert classifier.n_iter_ == 2
+    np.testing.assert_array_equal(classifier.predict_proba(X), trained)
+
+
+def test_the_first_partial_fit_fits_the_autoencoder_on_its_chunk(digits):
+    X, y = digits[0][:300], digits[1][:300]
+    streamed = _fast().partial_fit(X, y, classes=np.unique(y))
+    whole = _fast().fit(X, y)
+    # The same autoencoder as fit's, seeded the same way; then one pass.
+    np.testing.assert_array_equal(
+        streamed.autoencoder_.transform(X), whole.autoencoder_.transform(X)
+    )
+    assert streamed.n_iter_ == 1
+    # A clone was fitted, not the given autoencoder; later calls keep it.
+    with pytest.raises(NotFittedError):
+        check_is_fitted(streamed.autoencoder)
+    codes = streamed.autoencoder_.transform(X)
+    streamed.partial_fit(X[::-1], y[::-1])
+    np.testing.assert_array_equal(streamed.autoencoder_.transform(X), codes)
+
+
+def test_the_first_partial_fit_needs_classes_and_later_ones_the_same(
+    digits, autoencoder
+):
+    X, y = digits[0][:100], digits[1][:100]
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        _stream(autoencoder).partial_fit(X, y)
+    with pytest.raises(ValueError, match="at least 2 classes in classes; got 1"):
+        _stream(autoencoder).partial_fit(X, np.zeros(100), classes=[0])
+    with pytest.raises(ValueError, match=r"not in classes \[0, 1\]: \[2, 3"):
+        _stream(autoencoder).partial_fit(X, y, classes=[0, 1])
+    with pytest.raises(ValueError, match="classes must not hold -1"):
+        _stream(autoencoder, semi_supervised=True).partial_fit(X, y, classes=[-1, 1])
+    with pytest.raises(ValueError, match="Unknown label type"):
+        _stream(autoencoder).partial_fit(X, y + 0.5, classes=[0.5, 1.5])
+    classifier = _stream(autoencoder).partial_fit(X, y, classes=range(10))
+    classifier.partial_fit(X, y, classes=np.arange(9, -1, -1))
+    with pytest.raises(ValueError, match=r"is not the same as .*: \[0, 1, 2"):
+        classifier.partial_fit(X, y, classes=range(11))
+    assert classifier.n_iter_ == 2
+
+
+def test_a_chunk_may_lack_classes_that_come_later(digits, autoencoder):
+    X, y = digits[0][:300], digits[1][:300]
+    names = np.array(list("abcdefghij"))[y]
+    classifier = _stream(autoencoder)
+    classifier.partial_fit(X[y < 5], names[y < 5], classes=np.unique(names))
+    assert classifier.predict_proba(X).shape == (300, 10)
+    for _ in range(20):
+        classifier.partial_fit(X[y < 5], names[y < 5])
+    assert set(classifier.predict(X[y < 5])) <= set("abcde")
+    for _ in range(20):
+        classifier.partial_fit(X[y >= 5], names[y >= 5])
+    assert set(classifier.predict(X[y >= 5])) & set("fghij")
+
+
+def test_partial_fit_continues_fit_and_goes_on_after_pickling(
+    digits, autoencoder, tmp_path
+):
+    X, y = digits[0][:300], digits[1][:300]
+    classifier = _stream(autoencoder, epochs=3, early_stopping=False).fit(X, y)
+    classifier.partial_fit(X, y)
+    assert classifier.n_iter_ == 4 == len(classifier.history_["loss"])
+    # Copies continue with a fresh optimizer, from the same weights.
+    classifier.save(tmp_path / "classifier.dae")
+    for restored in (
+        pickle.loads(pickle.dumps(classifier)),
+        load(tmp_path / "classifier.dae"),
+    ):
+        restored.partial_fit(X, y)
+        assert restored.n_iter_ == 5
+        assert restored.history_["loss"][-1] < restored.history_["loss"][0]
+
+
+def test_partial_fit_is_not_offered_when_fine_tuning(autoencoder):
+    classifier = _stream(autoencoder, freeze_encoder=False)
+    assert not hasattr(classifier, "partial_fit")
+    with pytest.raises(AttributeError) as error:
+        classifier.partial_fit(np.ones((2, 64)), [0, 1], classes=[0, 1])
+    assert "not available with freeze_encoder=False" in str(error.value.__cause__)
+    assert hasattr(classifier.set_params(freeze_encoder=True), "partial_fit")
+
+
+def test_unlabelled_and_zero_weight_rows_leave_a_pass_as_without_them(
+    digits, autoencoder
+):
+    X, y = digits[0][:300], digits[1][:300]
+    marked = np.where(np.arange(300) % 3 == 0, -1, y)
+    kept = marked != -1
+
+    def after_two_passes(X_second, y_second, **fit_params):
+        classifier = _stream(autoencoder, semi_supervised=True)
+        classifier.partial_fit(X[:100], y[:100], classes=range(10))
+        return classifier.partial_fit(X_second, y_second, **fit_params)
+
+    plain = after_two_passes(X[kept], y[kept])
+    unlabelled = after_two_passes(X, marked)
+    weighted = after_two_passes(X, y, sample_weight=kept.astype(float))
+    np.testing.assert_array_equal(unlabelled.predict_proba(X), plain.predict_proba(X))
+    np.testing.assert_array_equal(weighted.predict_proba(X), plain.predict_proba(X))
+    # A chunk with no labelled row leaves the classifier as it was.
+    proba = plain.predict_proba(X)
+    plain.partial_fit(X, np.full(300, -1))
+    assert plain.n_iter_ == 2
+    np.testing.assert_array_equal(plain.predict_proba(X), proba)
+    with pytest.raises(ValueError, match="first chunk .* has no labelled sample"):
+        _stream(autoencoder, semi_supervised=True).partial_fit(
+            X, np.full(300, -1), classes=range(10)
+        )

@@ -26,6 +26,7 @@ from ._state import (
     dense_layer_state,
     dense_stack_from_state,
     dense_stack_state,
+    with_logits,
     with_softmax,
 )
 
@@ -45,5 +46,6 @@ __all__ = [
     "progress_bar",
     "shift_inputs",
     "training_model",
+    "with_logits",
     "with_softmax",
 ]

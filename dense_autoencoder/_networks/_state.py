@@ -102,6 +102,10 @@ def with_softmax(head):
     model : keras.Sequential
         The same layers and weights, with a softmax on the last layer.
 
+    See Also
+    --------
+    with_logits : The other way round.
+
     Examples
     --------
     >>> import numpy as np
@@ -111,6 +115,39 @@ def with_softmax(head):
     >>> proba.shape, bool(np.allclose(proba.sum(axis=1), 1))
     ((2, 3), True)
     """
-    state = dense_stack_state(head)
-    state["activations"][-1] = "softmax"
+    return _with_last_activation(head, "softmax")
+
+
+def with_logits(head):
+    """Return a copy of a probability head whose last layer outputs logits.
+
+    Parameters
+    ----------
+    head : keras.Sequential
+        A head as `with_softmax` returns it.
+
+    Returns
+    -------
+    model : keras.Sequential
+        The same layers and weights, with a linear last layer, as `build_head`
+        makes it for training.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dense_autoencoder._networks import (
+    ...     build_head, predict, with_logits, with_softmax)
+    >>> head = build_head(4, (8,), 3, activation="relu", seeds=(0, 1))
+    >>> X = np.ones((2, 4), dtype=np.float32)
+    >>> bool(np.array_equal(predict(with_logits(with_softmax(head)), X),
+    ...                     predict(head, X)))
+    True
+    """
+    return _with_last_activation(head, "linear")
+
+
+def _with_last_activation(model, activation):
+    """Return a copy of a `dense_stack` model with another last activation."""
+    state = dense_stack_state(model)
+    state["activations"][-1] = activation
     return dense_stack_from_state(state)
