@@ -5,6 +5,7 @@ import io
 import pickle
 
 import joblib
+import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
@@ -31,3 +32,17 @@ def round_trip(request):
         return copy.deepcopy(estimator)
 
     return copy_through
+
+
+@pytest.fixture
+def read_only_memmap(tmp_path):
+    """A function that stores an array on disk and maps it back, read-only."""
+
+    def store(array):
+        path = tmp_path / "array.dat"
+        stored = np.memmap(path, dtype=array.dtype, mode="w+", shape=array.shape)
+        stored[:] = array
+        stored.flush()
+        return np.memmap(path, dtype=array.dtype, mode="r", shape=array.shape)
+
+    return store

@@ -659,16 +659,11 @@ def test_latent_l1_shrinks_linear_codes(noisy_digits):
 # Streaming: partial_fit and warm_start.
 
 
-def test_partial_fit_on_memmap_chunks_reaches_the_quality_of_one_fit(digits, tmp_path):
+def test_partial_fit_on_memmap_chunks_reaches_the_quality_of_one_fit(
+    digits, read_only_memmap
+):
     X_train, X_test = train_test_split(digits[0], random_state=0)
-    stored = np.memmap(
-        tmp_path / "X.dat", dtype=np.float64, mode="w+", shape=X_train.shape
-    )
-    stored[:] = X_train
-    stored.flush()
-    stored = np.memmap(
-        tmp_path / "X.dat", dtype=np.float64, mode="r", shape=X_train.shape
-    )
+    stored = read_only_memmap(X_train)
     # As many passes over the rows as the stream makes.
     whole = DenseAutoencoder(16, epochs=20, random_state=0).fit(X_train)
     streamed = DenseAutoencoder(16, random_state=0)

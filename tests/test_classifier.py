@@ -531,16 +531,11 @@ def _stream(autoencoder, **params):
     return LatentClassifier(FrozenEstimator(autoencoder), random_state=0, **params)
 
 
-def test_partial_fit_on_memmap_chunks_reaches_the_accuracy_of_fit(digits, tmp_path):
+def test_partial_fit_on_memmap_chunks_reaches_the_accuracy_of_fit(
+    digits, read_only_memmap
+):
     X_train, X_test, y_train, y_test = train_test_split(*digits, random_state=0)
-    stored = np.memmap(
-        tmp_path / "X.dat", dtype=np.float64, mode="w+", shape=X_train.shape
-    )
-    stored[:] = X_train
-    stored.flush()
-    stored = np.memmap(
-        tmp_path / "X.dat", dtype=np.float64, mode="r", shape=X_train.shape
-    )
+    stored = read_only_memmap(X_train)
     autoencoder = DenseAutoencoder(16, epochs=20, random_state=0).fit(X_train)
     weights = autoencoder.encoder_.get_weights()
     # As many passes over the rows as the stream makes.
