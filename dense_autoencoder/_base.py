@@ -219,13 +219,16 @@ class BaseDenseNetwork(BaseEstimator):
         self.best_loss_ = loss
 
     def _set_networks(self, **models):
-        """Set fitted Keras models as attributes, and their NumPy copies."""
+        """Set fitted Keras models as attributes, and refresh their NumPy copies.
+
+        The copies of the other models are kept: pass every model that has
+        changed, or all of them after a new fit.
+        """
+        stacks = dict(getattr(self, "_numpy_stacks", {}))
         for name, model in models.items():
             setattr(self, name, model)
-        self._numpy_stacks = {
-            name: numpy_stack(dense_stack_state(getattr(self, name)))
-            for name in self._keras_attributes
-        }
+            stacks[name] = numpy_stack(dense_stack_state(model))
+        self._numpy_stacks = stacks
 
     def _forward(self, X, *names):
         """Run the named fitted networks, one after the other, on ``X``.

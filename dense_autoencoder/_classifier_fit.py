@@ -135,7 +135,8 @@ class BaseLatentClassifier(BaseDenseNetwork):
                 head, self.encoder_, X, y, rng, sample_weight
             )
             self.head_.set_weights(head.get_weights())
-            self._set_networks()
+            # The encoder has not changed: only the head's copy is refreshed.
+            self._set_networks(head_=self.head_)
             self._trainer = head
             self.history_["loss"].extend(history["loss"])
             self._keep_best(kept, self.n_iter_)

@@ -565,6 +565,11 @@ def test_each_partial_fit_is_one_pass_that_continues_the_head(digits, autoencode
     assert classifier.best_loss_ == classifier.history_["loss"][-1]
     trained = classifier.predict_proba(X)
     assert not np.array_equal(trained, before)
+    # The fast path runs the head as it now is.
+    codes = classifier.encoder_(X.astype(np.float32))
+    np.testing.assert_allclose(
+        trained, keras.ops.convert_to_numpy(classifier.head_(codes)), atol=1e-5
+    )
     for after, start in zip(classifier.encoder_.get_weights(), encoder, strict=True):
         np.testing.assert_array_equal(after, start)
     # Chunks refused do not cost the model trained so far.
