@@ -165,12 +165,6 @@ class BaseAutoencoder(BaseDenseNetwork):
             self.n_iter_ += len(history["loss"])
         return self
 
-    def _training_rows(self, n_samples, rng, streaming):
-        """Train and validation rows: all rows, none held out, when streaming."""
-        if streaming:
-            return np.arange(n_samples), None
-        return self._split_validation(n_samples, rng)
-
     def _noise_seed(self, rng):
         """Draw the training noise's seed, only if there is noise.
 

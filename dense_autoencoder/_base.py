@@ -168,6 +168,15 @@ class BaseDenseNetwork(BaseEstimator):
         is_val[order[np.arange(n_val) * n_samples // n_val]] = True
         return np.flatnonzero(~is_val), np.flatnonzero(is_val)
 
+    def _training_rows(self, n_samples, rng, streaming, y=None):
+        """Train and validation rows: all rows, none held out, when streaming.
+
+        Otherwise as `_split_validation` draws them.
+        """
+        if streaming:
+            return np.arange(n_samples), None
+        return self._split_validation(n_samples, rng, y)
+
     def _train(
         self,
         model,

@@ -51,14 +51,28 @@ class BaseLatentClassifier(BaseDenseNetwork):
     ``BaseAutoencoder``).
     """
 
-    def _fit(self, X, y, sample_weight):
-        """Fit the autoencoder if needed, the head, and the fine-tuning."""
+    def _fit(self, X, y, sample_weight, *, classes=None, streaming=False):
+        """Fit the autoencoder if needed, the head, and the fine-tuning.
+
+        ``streaming`` for the first call to partial_fit: the labels must be
+        among the given ``classes``, and the head makes one pass over the
+        labelled rows, with no validation split and no early stopping.
+        """
         with self._discard_state_on_error():
             (X, y), sample_shape = self._validate_samples(X, y, reset=True)
             sample_weight, X, y = self._check_weights(sample_weight, X, y)
             labelled = self._labelled(y)
-            classes, y = np.unique(y[labelled], return_inverse=True)
-            self._check_n_classes(classes, "among the labelled samples")
+            if streaming:
+                classes = self._check_classes(classes)
+                y = self._class_indices(y[labelled], classes)
+                if not len(y):
+                    raise ValueError(
+                        "The first chunk passed to partial_fit has no labelled "
+                        "sample: every label is -1. The head needs some to start."
+                    )
+            else:
+                classes, y = np.unique(y[labelled], return_inverse=True)
+                self._check_n_classes(classes, "among the labelled samples")
             rng = check_random_state(self.random_state)
             autoencoder, encoder, head = self._start(
                 X, sample_shape, rng, sample_weight, len(classes)
@@ -66,7 +80,7 @@ class BaseLatentClassifier(BaseDenseNetwork):
             # Rows labelled -1, scikit-learn's mark of an unlabelled sample,
             # pre-train the autoencoder and are left out of the head.
             X, sample_weight = _rows(labelled, X, sample_weight)
-            rows = self._split_validation(X.shape[0], rng, y)
+            rows = self._training_rows(X.shape[0], rng, streaming, y)
             prior_entropy = _prior_entropy(y)
             history, kept = self._train(
                 head,
@@ -74,9 +88,10 @@ class BaseLatentClassifier(BaseDenseNetwork):
                 y,
                 rows,
                 rng,
-                self.epochs,
+                1 if streaming else self.epochs,
                 prior_entropy,
                 sample_weight=sample_weight,
+                early_stopping=False if streaming else None,
             )
             head_epochs = 0
             if not self.freeze_encoder:
@@ -108,7 +123,13 @@ class BaseLatentClassifier(BaseDenseNetwork):
     def _partial_fit(self, X, y, classes, sample_weight):
         """One pass of the head over a chunk; the first call starts the model."""
         if not hasattr(self, "head_"):
-            return self._start_stream(X, y, classes, sample_weight)
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit: "
+                    "every label the stream will hold, since a chunk may lack "
+                    "some."
+                )
+            return self._fit(X, y, sample_weight, classes=classes, streaming=True)
         if classes is not None and not np.array_equal(
             np.unique(classes), self.classes_
         ):
@@ -131,8 +152,16 @@ class BaseLatentClassifier(BaseDenseNetwork):
                 head = with_logits(self.head_)
                 compile_for_training(head, "cross_entropy", self.learning_rate_init)
             rng = check_random_state(self.random_state)
-            history, kept = self._one_pass(
-                head, self.encoder_, X, y, rng, sample_weight
+            history, kept = self._train(
+                head,
+                predict(self.encoder_, X),
+                y,
+                self._training_rows(X.shape[0], rng, True),
+                rng,
+                1,
+                _prior_entropy(y),
+                sample_weight=sample_weight,
+                early_stopping=False,
             )
             self.head_.set_weights(head.get_weights())
             # The encoder has not changed: only the head's copy is refreshed.
@@ -142,58 +171,6 @@ class BaseLatentClassifier(BaseDenseNetwork):
             self._keep_best(kept, self.n_iter_)
             self.n_iter_ += 1
         return self
-
-    def _start_stream(self, X, y, classes, sample_weight):
-        """Start the model on the first call to ``partial_fit``, then make a pass."""
-        if classes is None:
-            raise ValueError(
-                "classes must be passed on the first call to partial_fit: "
-                "every label the stream will hold, since a chunk may lack some."
-            )
-        with self._discard_state_on_error():
-            (X, y), sample_shape = self._validate_samples(X, y, reset=True)
-            sample_weight, X, y = self._check_weights(sample_weight, X, y)
-            classes = np.unique(classes)
-            if not self._labelled(classes).all():
-                raise ValueError(
-                    "classes must not hold -1 with semi_supervised=True: -1 "
-                    f"marks an unlabelled sample; got classes={classes.tolist()!r}."
-                )
-            self._check_n_classes(classes, "in classes")
-            labelled = self._labelled(y)
-            if not labelled.any():
-                raise ValueError(
-                    "The first chunk passed to partial_fit has no labelled "
-                    "sample: every label is -1. The head needs some to start."
-                )
-            y_labelled = self._class_indices(y[labelled], classes)
-            rng = check_random_state(self.random_state)
-            autoencoder, encoder, head = self._start(
-                X, sample_shape, rng, sample_weight, len(classes)
-            )
-            X, sample_weight = _rows(labelled, X, sample_weight)
-            history, kept = self._one_pass(
-                head, encoder, X, y_labelled, rng, sample_weight
-            )
-            self._set_fitted(autoencoder, encoder, head, classes, sample_shape)
-            self.history_ = history
-            self.n_iter_ = 1
-            self._keep_best(kept)
-        return self
-
-    def _one_pass(self, head, encoder, X, y, rng, sample_weight):
-        """Train ``head`` for one pass over every row, on ``encoder``'s codes."""
-        return self._train(
-            head,
-            predict(encoder, X),
-            y,
-            (np.arange(X.shape[0]), None),
-            rng,
-            1,
-            _prior_entropy(y),
-            sample_weight=sample_weight,
-            early_stopping=False,
-        )
 
     def _labelled(self, y):
         """Mask of the rows with a label, after checking that those are labels.
@@ -205,6 +182,17 @@ class BaseLatentClassifier(BaseDenseNetwork):
             labelled = y != -1
         check_classification_targets(y[labelled])
         return labelled
+
+    def _check_classes(self, classes):
+        """Return the given ``classes``, sorted, after checking them."""
+        classes = np.unique(classes)
+        if not self._labelled(classes).all():
+            raise ValueError(
+                "classes must not hold -1 with semi_supervised=True: -1 "
+                f"marks an unlabelled sample; got classes={classes.tolist()!r}."
+            )
+        self._check_n_classes(classes, "in classes")
+        return classes
 
     @staticmethod
     def _check_n_classes(classes, where):
