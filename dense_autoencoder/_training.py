@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._networks import evaluate_loss, progress_bar
+from ._networks import evaluate_loss, progress_bar, set_step_size
 from ._tf_workarounds import released_training_graphs
 
 #: An epoch's loss this many times above both the starting loss and a trivial
@@ -111,8 +111,9 @@ def train(
     tol : float
         Relative improvement of the monitored loss that counts as one.
     step_size : tuple of (str, float)
-        The parameter that set the model's step size and its value, for the
-        message that divergence raises.
+        The parameter that sets the model's step size, and its value: the
+        model's optimizer takes this value, keeping its state, and the message
+        that divergence raises names both.
     sample_weight : ndarray of shape (n_samples,), default=None
         Positive weights that scale each sample's loss, in training and in
         validation.
@@ -150,6 +151,8 @@ def train(
     >>> len(history["loss"]), epoch, loss == history["loss"][-1]
     (3, 3, True)
     """
+    # A model trained further keeps Adam's moments, at the step size set now.
+    set_step_size(model, step_size[1])
     train_rows, val_rows = rows
     weights = (
         (None, None)

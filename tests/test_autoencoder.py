@@ -718,11 +718,11 @@ def test_warm_start_with_noise_validates_on_noisy_rows(digits):
 def test_warm_start_continues_from_the_fitted_networks(digits):
     X = digits[0]
     first, second = X[:600], X[600:1200]
-    params = dict(learning_rate_init=1e-9, epochs=2, early_stopping=False)
+    params = dict(epochs=2, early_stopping=False)
     warm = DenseAutoencoder(8, warm_start=True, random_state=0, **params).fit(first)
     codes = warm.transform(X)
-    # A step too small to move: the second fit keeps the first's networks.
-    warm.fit(second)
+    # A step too small to move, set since: the second fit keeps the networks.
+    warm.set_params(learning_rate_init=1e-9).fit(second)
     np.testing.assert_allclose(warm.transform(X), codes, atol=1e-4)
     assert warm.n_iter_ == 4 == len(warm.history_["loss"]) == warm.best_epoch_
     cold = DenseAutoencoder(8, random_state=0, **params).fit(first).fit(second)

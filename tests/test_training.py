@@ -21,14 +21,22 @@ SETTINGS = dict(
 )
 
 
-def _problem(learning_rate=0.01, n_samples=64):
-    """A linear model and an exactly linear target it can learn."""
+def _problem(n_samples=64):
+    """A linear model and an exactly linear target it can learn.
+
+    The model is compiled at 0.01, which `train` replaces with ``step_size``.
+    """
     rng = np.random.RandomState(0)
     X = rng.rand(n_samples, 4).astype(np.float32)
     Y = X @ rng.rand(4, 2).astype(np.float32)
     model = dense_stack(4, (2,), ("linear",), (0,), "model")
-    compile_for_training(model, "mean_squared_error", learning_rate)
+    compile_for_training(model, "mean_squared_error", 0.01)
     return model, X, Y
+
+
+def _at_step(learning_rate, **settings):
+    """The settings, with ``step_size`` at ``learning_rate``."""
+    return {**SETTINGS, "step_size": ("learning_rate_init", learning_rate), **settings}
 
 
 def _all_rows(n_samples):
@@ -91,7 +99,7 @@ def test_same_generator_seed_gives_bitwise_equal_weights():
 
 
 def test_starting_weights_are_restored_when_no_epoch_beats_them():
-    model, X, _ = _problem(learning_rate=0.5)
+    model, X, _ = _problem()
     # The best linear fit to noisy targets: a step this large only hurts.
     noisy = X @ np.ones((4, 2), np.float32)
     noisy += np.random.RandomState(1).normal(0, 0.1, noisy.shape).astype(np.float32)
@@ -107,7 +115,7 @@ def test_starting_weights_are_restored_when_no_epoch_beats_them():
         _all_rows(len(X)),
         np.random.RandomState(0),
         epochs=10,
-        **SETTINGS,
+        **_at_step(0.5),
     )
     assert len(history["loss"]) == SETTINGS["n_iter_no_change"]
     assert min(history["loss"]) > start_loss
@@ -118,7 +126,7 @@ def test_starting_weights_are_restored_when_no_epoch_beats_them():
 
 
 def test_the_best_validated_epoch_is_kept_and_reported():
-    model, X, Y = _problem(learning_rate=0.5)
+    model, X, Y = _problem()
     Y += np.random.RandomState(1).normal(0, 0.3, Y.shape).astype(np.float32)
     history, (epoch, loss) = train(
         model,
@@ -127,7 +135,7 @@ def test_the_best_validated_epoch_is_kept_and_reported():
         (np.arange(48), np.arange(48, 64)),
         np.random.RandomState(0),
         epochs=40,
-        **SETTINGS,
+        **_at_step(0.5),
     )
     best = int(np.argmin(history["val_loss"]))
     # Stopped early, after a best epoch that is neither the first nor the last.
@@ -136,8 +144,36 @@ def test_the_best_validated_epoch_is_kept_and_reported():
     assert evaluate_loss(model, X[48:], Y[48:]) == pytest.approx(loss, rel=1e-5)
 
 
+def test_the_model_trains_at_the_given_step_size_and_keeps_its_optimizer():
+    model, X, Y = _problem()
+    train(
+        model,
+        X,
+        Y,
+        _all_rows(len(X)),
+        np.random.RandomState(0),
+        epochs=3,
+        **_at_step(0.1, early_stopping=False),
+    )
+    weights = model.get_weights()
+    # Compiled at 0.01, trained at 1e-12: a step too small to move anything.
+    train(
+        model,
+        X,
+        Y,
+        _all_rows(len(X)),
+        np.random.RandomState(0),
+        epochs=3,
+        **_at_step(1e-12, early_stopping=False),
+    )
+    for after, before in zip(model.get_weights(), weights, strict=True):
+        np.testing.assert_allclose(after, before, atol=1e-9)
+    # Adam's moments carry over: its step count goes on from the first run.
+    assert int(model.optimizer.iterations) == 6 * 4
+
+
 def test_exploding_loss_raises_and_names_the_epoch_and_parameter():
-    model, X, Y = _problem(learning_rate=1e6)
+    model, X, Y = _problem()
     with pytest.raises(TrainingDivergedError) as error:
         train(
             model,

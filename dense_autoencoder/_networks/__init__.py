@@ -21,6 +21,7 @@ from ._run import (
     evaluate_loss,
     predict,
     progress_bar,
+    set_step_size,
 )
 from ._state import (
     dense_layer_state,
@@ -44,6 +45,7 @@ __all__ = [
     "evaluate_loss",
     "predict",
     "progress_bar",
+    "set_step_size",
     "shift_inputs",
     "training_model",
     "with_logits",

@@ -31,6 +31,22 @@ def compile_for_training(model, loss, learning_rate):
     )
 
 
+def set_step_size(model, learning_rate):
+    """Set the step size of a compiled ``model``'s optimizer, keeping its state.
+
+    A model trained further, by ``warm_start`` or ``partial_fit``, keeps its
+    optimizer's moments but takes the step size its estimator has now.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model compiled by `compile_for_training`.
+    learning_rate : float
+        The new step size.
+    """
+    model.optimizer.learning_rate = learning_rate
+
+
 def predict(model, X, batch_size=PREDICT_BATCH_SIZE):
     """Run a Keras model on a 2-D float32 array, chunk by chunk.
 
