@@ -108,8 +108,9 @@ class DenseAutoencoder(
     warm_start : bool, default=False
         If True, ``fit`` on a fitted autoencoder goes on training its
         networks from where they are, for ``epochs`` more epochs, instead of
-        starting anew; samples must have the same shape. See also
-        `partial_fit`.
+        starting anew; samples must have the same shape, and the networks
+        keep the layers of the first fit (a new ``latent_dim``, say, takes
+        effect in a fit with ``warm_start=False``). See also `partial_fit`.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the weights' initialization, the validation split and the order
@@ -220,7 +221,6 @@ class DenseAutoencoder(
         "output_activation": [StrOptions(set(ACTIVATIONS))],
         "init": [StrOptions({"auto", "pca", "random"})],
         "noise": [Interval(Real, 0, None, closed="left")],
-        "warm_start": ["boolean"],
         "latent_l1": [Interval(Real, 0, None, closed="left")],
     }
 

@@ -52,6 +52,7 @@ class BaseDenseNetwork(BaseEstimator):
         "early_stopping": ["boolean"],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": [Interval(Integral, 0, 2, closed="both"), "boolean"],
     }

@@ -98,6 +98,15 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
     tol : float, default=1e-4
         Relative improvement of the monitored loss that counts as one.
 
+    warm_start : bool, default=False
+        If True, ``fit`` on a fitted classifier keeps its autoencoder and its
+        encoder and goes on training the head from where it is, for
+        ``epochs`` more epochs, then fine-tunes again if
+        ``freeze_encoder=False``, instead of starting anew. The labels must be
+        among ``classes_``, and the networks keep the layers of the first fit:
+        a new ``autoencoder``, ``hidden_layer_sizes`` or ``activation`` takes
+        effect in a fit with ``warm_start=False``. See also `partial_fit`.
+
     semi_supervised : bool, default=False
         If True, a numeric label of -1 marks an unlabelled sample, as in
         :mod:`sklearn.semi_supervised`: it pre-trains the autoencoder (when it
@@ -136,12 +145,13 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
         and, if ``validation_fraction > 0``, on the validation rows
         (``"val_loss"``); with
         ``freeze_encoder=False``, the same while fine-tuning
-        (``"fine_tune_loss"``, ``"fine_tune_val_loss"``). Each call to
+        (``"fine_tune_loss"``, ``"fine_tune_val_loss"``). A fit with
+        ``warm_start=True`` adds its epochs to these lists, and each call to
         `partial_fit` adds its pass's loss to ``"loss"``.
 
     n_iter_ : int
-        Number of epochs run, fine-tuning included, and of passes that
-        `partial_fit` made since.
+        Number of epochs run, fine-tuning included, in the first fit and in
+        the warm-started fits and passes of `partial_fit` since.
 
     best_epoch_ : int
         The epoch whose weights the classifier kept, counted along
@@ -149,8 +159,9 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
         of the last stage of training with ``early_stopping``, else the last.
         0 means that no epoch beat the head's starting weights; with
         ``freeze_encoder=False``, the number of head epochs means that
-        fine-tuning kept the weights it started from. After `partial_fit`,
-        its last pass.
+        fine-tuning kept the weights it started from. A warm-started fit
+        counts on from the epochs before it, in ``n_iter_``; after
+        `partial_fit`, its last pass.
 
     best_loss_ : float
         The monitored cross-entropy (on the validation rows if
@@ -217,6 +228,7 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
         early_stopping=True,
         n_iter_no_change=10,
         tol=1e-4,
+        warm_start=False,
         semi_supervised=False,
         random_state=None,
         verbose=0,
@@ -234,6 +246,7 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
         self.early_stopping = early_stopping
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.warm_start = warm_start
         self.semi_supervised = semi_supervised
         self.random_state = random_state
         self.verbose = verbose
@@ -242,6 +255,9 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
         """Fit the autoencoder if needed, then train the head on its codes.
+
+        With ``warm_start=True``, a fitted classifier keeps its autoencoder
+        and encoder, and its head trains further from where it is.
 
         Parameters
         ----------
@@ -263,6 +279,8 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
         self : LatentClassifier
             The fitted classifier.
         """
+        if self.warm_start and hasattr(self, "head_"):
+            return self._continue(X, y, sample_weight, streaming=False)
         return self._fit(X, y, sample_weight)
 
     def _check_frozen_encoder(self):

@@ -29,12 +29,24 @@ from ._networks import (
 #: The reference article's code size, used when no autoencoder is given.
 _DEFAULT_LATENT_DIM = 420
 
+#: What to do about labels outside ``classes_``, when streaming or warm-started.
+_STREAM_CLASSES = "Pass every label in classes on the first call to partial_fit."
+_WARM_START_CLASSES = (
+    "A fit with warm_start=True keeps the classes of the first fit; set "
+    "warm_start=False to fit anew."
+)
+
 
 def _prior_entropy(y):
     """Return the cross-entropy of predicting the class frequencies of ``y``."""
     frequencies = np.bincount(y) / len(y)
     frequencies = frequencies[frequencies > 0]
     return float(-np.sum(frequencies * np.log(frequencies)))
+
+
+def _n_epochs(history):
+    """Epochs run in ``history``: the head's, then fine-tuning's."""
+    return len(history["loss"]) + len(history.get("fine_tune_loss", ()))
 
 
 def _rows(mask, X, sample_weight):
@@ -64,7 +76,7 @@ class BaseLatentClassifier(BaseDenseNetwork):
             labelled = self._labelled(y)
             if streaming:
                 classes = self._check_classes(classes)
-                y = self._class_indices(y[labelled], classes)
+                y = self._class_indices(y[labelled], classes, _STREAM_CLASSES)
                 if not len(y):
                     raise ValueError(
                         "The first chunk passed to partial_fit has no labelled "
@@ -80,44 +92,13 @@ class BaseLatentClassifier(BaseDenseNetwork):
             # Rows labelled -1, scikit-learn's mark of an unlabelled sample,
             # pre-train the autoencoder and are left out of the head.
             X, sample_weight = _rows(labelled, X, sample_weight)
-            rows = self._training_rows(X.shape[0], rng, streaming, y)
-            prior_entropy = _prior_entropy(y)
-            history, kept = self._train(
-                head,
-                predict(encoder, X),
-                y,
-                rows,
-                rng,
-                1 if streaming else self.epochs,
-                prior_entropy,
-                sample_weight=sample_weight,
-                early_stopping=False if streaming else None,
+            history, kept, epochs_before = self._train_networks(
+                encoder, head, X, y, sample_weight, rng, streaming
             )
-            head_epochs = 0
-            if not self.freeze_encoder:
-                head_epochs = len(history["loss"])
-                classifier = chain(encoder, head, "classifier")
-                compile_for_training(
-                    classifier, "cross_entropy", self.fine_tune_learning_rate
-                )
-                fine_tuned, kept = self._train(
-                    classifier,
-                    X,
-                    y,
-                    rows,
-                    rng,
-                    self.fine_tune_epochs,
-                    prior_entropy,
-                    rate_param="fine_tune_learning_rate",
-                    sample_weight=sample_weight,
-                )
-                history.update(
-                    (f"fine_tune_{key}", losses) for key, losses in fine_tuned.items()
-                )
             self._set_fitted(autoencoder, encoder, head, classes, sample_shape)
             self.history_ = history
-            self.n_iter_ = len(history["loss"]) + len(history.get("fine_tune_loss", ()))
-            self._keep_best(kept, head_epochs)
+            self.n_iter_ = _n_epochs(history)
+            self._keep_best(kept, epochs_before)
         return self
 
     def _partial_fit(self, X, y, classes, sample_weight):
@@ -137,14 +118,32 @@ class BaseLatentClassifier(BaseDenseNetwork):
                 f"classes={classes!r} is not the same as on the first call to "
                 f"partial_fit or in fit: {self.classes_.tolist()!r}."
             )
+        return self._continue(X, y, sample_weight, streaming=True)
+
+    def _continue(self, X, y, sample_weight, *, streaming):
+        """Train the fitted head further on ``X``, and fine-tune if asked.
+
+        The autoencoder is not refitted, and the labels must be among
+        ``classes_``. ``streaming`` for partial_fit: one pass, where a chunk
+        without a labelled row changes nothing.
+        """
         # Bad input is refused before training, and leaves the model as it was.
         (X, y), _ = self._validate_samples(X, y, reset=False)
         sample_weight, X, y = self._check_weights(sample_weight, X, y)
         labelled = self._labelled(y)
-        y = self._class_indices(y[labelled], self.classes_)
+        y = self._class_indices(
+            y[labelled],
+            self.classes_,
+            _STREAM_CLASSES if streaming else _WARM_START_CLASSES,
+        )
         X, sample_weight = _rows(labelled, X, sample_weight)
         if not len(y):
-            return self
+            if streaming:
+                return self
+            raise ValueError(
+                "A fit with warm_start=True trains the head further on the "
+                "labelled samples, and every label is -1."
+            )
         with self._discard_state_on_error():
             head = getattr(self, "_trainer", None)
             if head is None:
@@ -152,25 +151,71 @@ class BaseLatentClassifier(BaseDenseNetwork):
                 head = with_logits(self.head_)
                 compile_for_training(head, "cross_entropy", self.learning_rate_init)
             rng = check_random_state(self.random_state)
-            history, kept = self._train(
-                head,
-                predict(self.encoder_, X),
-                y,
-                self._training_rows(X.shape[0], rng, True),
-                rng,
-                1,
-                _prior_entropy(y),
-                sample_weight=sample_weight,
-                early_stopping=False,
+            history, kept, epochs_before = self._train_networks(
+                self.encoder_, head, X, y, sample_weight, rng, streaming
             )
             self.head_.set_weights(head.get_weights())
-            # The encoder has not changed: only the head's copy is refreshed.
-            self._set_networks(head_=self.head_)
+            changed = {"head_": self.head_}
+            if not self.freeze_encoder:
+                changed["encoder_"] = self.encoder_
+            # An unchanged encoder keeps its copy: only the others are refreshed.
+            self._set_networks(**changed)
             self._trainer = head
-            self.history_["loss"].extend(history["loss"])
-            self._keep_best(kept, self.n_iter_)
-            self.n_iter_ += 1
+            for key, losses in history.items():
+                self.history_[key] = [*self.history_.get(key, ()), *losses]
+            self._keep_best(kept, self.n_iter_ + epochs_before)
+            self.n_iter_ += _n_epochs(history)
         return self
+
+    def _train_networks(self, encoder, head, X, y, sample_weight, rng, streaming):
+        """Train the head on the encoder's codes, then both if fine-tuning.
+
+        ``streaming``: one pass of the head over every row, no validation
+        split, no early stopping.
+
+        Returns
+        -------
+        history : dict
+            The losses of each stage, as in ``history_``.
+        kept : tuple
+            The kept epoch of the last stage and its loss, as `_train` returns.
+        epochs_before : int
+            The epochs run before the last stage.
+        """
+        rows = self._training_rows(X.shape[0], rng, streaming, y)
+        prior_entropy = _prior_entropy(y)
+        history, kept = self._train(
+            head,
+            predict(encoder, X),
+            y,
+            rows,
+            rng,
+            1 if streaming else self.epochs,
+            prior_entropy,
+            sample_weight=sample_weight,
+            early_stopping=False if streaming else None,
+        )
+        if self.freeze_encoder:
+            return history, kept, 0
+        # Shares the encoder's and the head's layers: trains them in place.
+        classifier = chain(encoder, head, "classifier")
+        compile_for_training(classifier, "cross_entropy", self.fine_tune_learning_rate)
+        fine_tuned, kept = self._train(
+            classifier,
+            X,
+            y,
+            rows,
+            rng,
+            self.fine_tune_epochs,
+            prior_entropy,
+            rate_param="fine_tune_learning_rate",
+            sample_weight=sample_weight,
+        )
+        epochs_before = len(history["loss"])
+        history.update(
+            (f"fine_tune_{key}", losses) for key, losses in fine_tuned.items()
+        )
+        return history, kept, epochs_before
 
     def _labelled(self, y):
         """Mask of the rows with a label, after checking that those are labels.
@@ -205,14 +250,16 @@ class BaseLatentClassifier(BaseDenseNetwork):
             )
 
     @staticmethod
-    def _class_indices(y, classes):
-        """Positions of the labels ``y`` in the sorted ``classes``."""
+    def _class_indices(y, classes, hint):
+        """Positions of the labels ``y`` in the sorted ``classes``.
+
+        Unknown labels are refused, named, with ``hint`` on what to do.
+        """
         unknown = np.setdiff1d(y, classes)
         if unknown.size:
             raise ValueError(
                 f"y holds labels that are not in classes {classes.tolist()!r}: "
-                f"{unknown.tolist()!r}. Pass every label in classes on the "
-                "first call to partial_fit."
+                f"{unknown.tolist()!r}. {hint}"
             )
         return np.searchsorted(classes, y)
 

@@ -686,3 +686,86 @@ def test_unlabelled_and_zero_weight_rows_leave_a_pass_as_without_them(
         _stream(autoencoder, semi_supervised=True).partial_fit(
             X, np.full(300, -1), classes=range(10)
         )
+
+
+# Warm start.
+
+
+def test_warm_start_trains_the_head_further_and_keeps_the_autoencoder(digits):
+    X, y = digits[0][:600], digits[1][:600]
+    params = dict(warm_start=True, epochs=3, early_stopping=False)
+    warm = _fast(**params).fit(X[:300], y[:300])
+    autoencoder, encoder = warm.autoencoder_, warm.encoder_.get_weights()
+    loss = warm.history_["loss"][-1]
+    warm.set_params(hidden_layer_sizes=(5,)).fit(X[:300], y[:300])
+    # A fit anew, seeded the same, would end on the same loss.
+    assert warm.history_["loss"][-1] < loss
+    assert warm.n_iter_ == 6 == len(warm.history_["loss"]) == warm.best_epoch_
+    # The autoencoder fitted first stays, and so do the encoder and the layers.
+    assert warm.autoencoder_ is autoencoder
+    for after, before in zip(warm.encoder_.get_weights(), encoder, strict=True):
+        np.testing.assert_array_equal(after, before)
+    assert warm.head_.layers[0].units != 5
+    # A step too small to move: the head stays where the last fit left it.
+    proba = warm.predict_proba(X)
+    warm.set_params(learning_rate_init=1e-9).fit(X[300:], y[300:])
+    np.testing.assert_allclose(warm.predict_proba(X), proba, atol=1e-5)
+    # Copies go on too, with a fresh optimizer.
+    restored = pickle.loads(pickle.dumps(warm)).fit(X[300:], y[300:])
+    assert restored.n_iter_ == 12
+    cold = _fast(epochs=3, early_stopping=False).fit(X[:300], y[:300])
+    cold.fit(X[300:], y[300:])
+    assert cold.n_iter_ == 3
+    assert not np.array_equal(cold.autoencoder_.transform(X), autoencoder.transform(X))
+
+
+def test_warm_start_fine_tunes_the_encoder_again(digits, autoencoder):
+    X, y = digits[0][:300], digits[1][:300]
+    classifier = _fine_tuned(
+        autoencoder,
+        X,
+        y,
+        epochs=4,
+        fine_tune_epochs=3,
+        early_stopping=False,
+        warm_start=True,
+    )
+    encoder = classifier.encoder_.get_weights()
+    classifier.fit(X, y)
+    assert len(classifier.history_["loss"]) == 8
+    assert len(classifier.history_["fine_tune_loss"]) == 6
+    # Counted along all the epochs: 4 + 3 in the first fit, then 4 + 3.
+    assert classifier.n_iter_ == 14 == classifier.best_epoch_
+    assert not np.array_equal(classifier.encoder_.get_weights()[0], encoder[0])
+    # The fast path runs the encoder and the head as they now are.
+    codes = classifier.encoder_(X.astype(np.float32))
+    np.testing.assert_allclose(
+        classifier.predict_proba(X),
+        keras.ops.convert_to_numpy(classifier.head_(codes)),
+        atol=1e-5,
+    )
+
+
+def test_warm_start_keeps_the_classes_and_needs_labels(digits, autoencoder):
+    X, y = digits[0][:300], digits[1][:300]
+    classifier = _stream(
+        autoencoder, epochs=2, early_stopping=False, warm_start=True
+    ).fit(X[y < 5], y[y < 5])
+    proba = classifier.predict_proba(X)
+    with pytest.raises(
+        ValueError, match=r"not in classes \[0, 1, 2, 3, 4\]: \[5, 6, 7, 8, 9\]. A fit"
+    ):
+        classifier.fit(X, y)
+    with pytest.raises(ValueError, match="X has 10 features"):
+        classifier.fit(X[:, :10], y)
+    with pytest.raises(ValueError, match="every label is -1"):
+        classifier.set_params(semi_supervised=True).fit(X, np.full(300, -1))
+    # Input refused leaves the classifier as it was.
+    assert classifier.n_iter_ == 2
+    np.testing.assert_array_equal(classifier.predict_proba(X), proba)
+    # Some of the classes are enough; a fit anew takes new ones.
+    classifier.fit(X[y < 2], y[y < 2])
+    assert classifier.n_iter_ == 4
+    classifier.set_params(warm_start=False).fit(X, y)
+    assert classifier.n_iter_ == 2
+    np.testing.assert_array_equal(classifier.classes_, np.arange(10))
