@@ -39,20 +39,18 @@ def _at_step(learning_rate, **settings):
     return {**SETTINGS, "step_size": ("learning_rate_init", learning_rate), **settings}
 
 
-def _all_rows(n_samples):
-    return np.arange(n_samples), None
+def _train_on_all_rows(model, X, Y, epochs, settings, seed=0):
+    """`train` on every row, none held out, with rows ordered from ``seed``."""
+    rows = (np.arange(len(X)), None)
+    return train(
+        model, X, Y, rows, np.random.RandomState(seed), epochs=epochs, **settings
+    )
 
 
 def test_loss_goes_down_and_history_has_one_loss_per_epoch():
     model, X, Y = _problem()
-    history, kept = train(
-        model,
-        X,
-        Y,
-        _all_rows(len(X)),
-        np.random.RandomState(0),
-        epochs=20,
-        **{**SETTINGS, "early_stopping": False},
+    history, kept = _train_on_all_rows(
+        model, X, Y, 20, {**SETTINGS, "early_stopping": False}
     )
     assert list(history) == ["loss"]
     assert len(history["loss"]) == 20
@@ -84,15 +82,7 @@ def test_same_generator_seed_gives_bitwise_equal_weights():
     weights = []
     for _ in range(2):
         model, X, Y = _problem()
-        train(
-            model,
-            X,
-            Y,
-            _all_rows(len(X)),
-            np.random.RandomState(7),
-            epochs=3,
-            **SETTINGS,
-        )
+        _train_on_all_rows(model, X, Y, 3, SETTINGS, seed=7)
         weights.append(model.get_weights())
     for first, second in zip(*weights, strict=True):
         np.testing.assert_array_equal(first, second)
@@ -108,15 +98,7 @@ def test_starting_weights_are_restored_when_no_epoch_beats_them():
     start = [solution[:4], solution[4]]
     model.set_weights(start)
     start_loss = float(np.mean((design @ solution - noisy) ** 2))
-    history, (epoch, loss) = train(
-        model,
-        X,
-        noisy,
-        _all_rows(len(X)),
-        np.random.RandomState(0),
-        epochs=10,
-        **_at_step(0.5),
-    )
+    history, (epoch, loss) = _train_on_all_rows(model, X, noisy, 10, _at_step(0.5))
     assert len(history["loss"]) == SETTINGS["n_iter_no_change"]
     assert min(history["loss"]) > start_loss
     assert epoch == 0
@@ -146,26 +128,10 @@ def test_the_best_validated_epoch_is_kept_and_reported():
 
 def test_the_model_trains_at_the_given_step_size_and_keeps_its_optimizer():
     model, X, Y = _problem()
-    train(
-        model,
-        X,
-        Y,
-        _all_rows(len(X)),
-        np.random.RandomState(0),
-        epochs=3,
-        **_at_step(0.1, early_stopping=False),
-    )
+    _train_on_all_rows(model, X, Y, 3, _at_step(0.1, early_stopping=False))
     weights = model.get_weights()
     # Compiled at 0.01, trained at 1e-12: a step too small to move anything.
-    train(
-        model,
-        X,
-        Y,
-        _all_rows(len(X)),
-        np.random.RandomState(0),
-        epochs=3,
-        **_at_step(1e-12, early_stopping=False),
-    )
+    _train_on_all_rows(model, X, Y, 3, _at_step(1e-12, early_stopping=False))
     for after, before in zip(model.get_weights(), weights, strict=True):
         np.testing.assert_allclose(after, before, atol=1e-9)
     # Adam's moments carry over: its step count goes on from the first run.
@@ -175,14 +141,8 @@ def test_the_model_trains_at_the_given_step_size_and_keeps_its_optimizer():
 def test_exploding_loss_raises_and_names_the_epoch_and_parameter():
     model, X, Y = _problem()
     with pytest.raises(TrainingDivergedError) as error:
-        train(
-            model,
-            X,
-            Y,
-            _all_rows(len(X)),
-            np.random.RandomState(0),
-            epochs=50,
-            **{**SETTINGS, "step_size": ("fine_tune_learning_rate", 1e6)},
+        _train_on_all_rows(
+            model, X, Y, 50, {**SETTINGS, "step_size": ("fine_tune_learning_rate", 1e6)}
         )
     message = str(error.value)
     assert "Training diverged at epoch " in message
