@@ -159,8 +159,7 @@ class BaseAutoencoder(BaseDenseNetwork):
             )
             self._set_networks(encoder_=self.encoder_, decoder_=self.decoder_)
             self._trainer = trainer
-            for key, losses in history.items():
-                self.history_[key] = [*self.history_.get(key, ()), *losses]
+            self._extend_history(history)
             self._keep_best(kept, self.n_iter_)
             self.n_iter_ += len(history["loss"])
         return self

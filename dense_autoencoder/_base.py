@@ -217,6 +217,15 @@ class BaseDenseNetwork(BaseEstimator):
             verbose=int(self.verbose),
         )
 
+    def _extend_history(self, history):
+        """Add a continued fit's losses, as `_train` returns them, to ``history_``.
+
+        A loss that the fitted model has not recorded yet, such as
+        ``"val_loss"`` after fits without validation, starts with them.
+        """
+        for key, losses in history.items():
+            self.history_[key] = [*self.history_.get(key, ()), *losses]
+
     def _keep_best(self, kept, epochs_before=0):
         """Set ``best_epoch_`` and ``best_loss_`` from the ``kept`` of `_train`.
 

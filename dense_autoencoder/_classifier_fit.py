@@ -161,8 +161,7 @@ class BaseLatentClassifier(BaseDenseNetwork):
             # An unchanged encoder keeps its copy: only the others are refreshed.
             self._set_networks(**changed)
             self._trainer = head
-            for key, losses in history.items():
-                self.history_[key] = [*self.history_.get(key, ()), *losses]
+            self._extend_history(history)
             self._keep_best(kept, self.n_iter_ + epochs_before)
             self.n_iter_ += _n_epochs(history)
         return self
