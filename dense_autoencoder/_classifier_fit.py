@@ -280,10 +280,11 @@ class BaseLatentClassifier(BaseDenseNetwork):
         return autoencoder, encoder, head
 
     def _set_fitted(self, autoencoder, encoder, head, classes, sample_shape):
-        """Set the fitted networks, and keep the compiled head for partial_fit."""
+        """Set the fitted networks; keep the compiled head to train it further."""
         self.autoencoder_ = autoencoder
         self._set_networks(encoder_=encoder, head_=with_softmax(head))
-        # Holds the optimizer's state, so that partial_fit continues it.
+        # Holds the optimizer's state, so that partial_fit and a warm-started
+        # fit continue it.
         self._trainer = head
         self.classes_ = classes
         self.sample_shape_ = sample_shape
