@@ -8,6 +8,7 @@ plain arrays and back, ``_run`` compiles, runs and evaluates them.
 
 from ._build import (
     ACTIVATIONS,
+    InputNoise,
     build_autoencoder,
     build_head,
     chain,
@@ -33,6 +34,7 @@ from ._state import (
 
 __all__ = [
     "ACTIVATIONS",
+    "InputNoise",
     "PREDICT_BATCH_SIZE",
     "build_autoencoder",
     "build_head",

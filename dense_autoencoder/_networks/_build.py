@@ -153,6 +153,56 @@ def build_autoencoder(
     return encoder, decoder, autoencoder
 
 
+class InputNoise(keras.layers.Layer):
+    """Add Gaussian noise of any standard deviation to the inputs, in training.
+
+    Keras's ``GaussianNoise`` refuses a standard deviation above 1, while the
+    estimators' ``noise`` is in the units of the data, such as pixel values
+    up to 255. Outside training, the layer passes its inputs through.
+
+    Parameters
+    ----------
+    stddev : float
+        Standard deviation of the noise.
+    seed : int
+        Seed of the noise's generator.
+    **kwargs : dict
+        Passed to ``keras.layers.Layer``, such as ``name``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dense_autoencoder._networks import InputNoise
+    >>> layer = InputNoise(30.0, seed=0)
+    >>> X = np.zeros((1000, 4), dtype=np.float32)
+    >>> noisy = np.asarray(layer(X, training=True))
+    >>> bool(25 < noisy.std() < 35), bool(np.all(np.asarray(layer(X)) == 0))
+    (True, True)
+    """
+
+    def __init__(self, stddev, seed, **kwargs):
+        super().__init__(**kwargs)
+        self.stddev = float(stddev)
+        self.seed = int(seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
+
+    def call(self, inputs, training=False):
+        if not training:
+            return inputs
+        return inputs + keras.random.normal(
+            keras.ops.shape(inputs),
+            stddev=self.stddev,
+            dtype=self.compute_dtype,
+            seed=self.seed_generator,
+        )
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
+
+
 def training_model(encoder, decoder, *, noise=0.0, noise_seed=None, latent_l1=0.0):
     """Build the model that trains an encoder and a decoder together.
 
@@ -176,7 +226,7 @@ def training_model(encoder, decoder, *, noise=0.0, noise_seed=None, latent_l1=0.
     inputs = keras.Input(shape=encoder.input_shape[1:], name="autoencoder_input")
     signal = inputs
     if noise > 0:
-        signal = keras.layers.GaussianNoise(noise, seed=int(noise_seed))(signal)
+        signal = InputNoise(noise, seed=noise_seed)(signal)
     codes = encoder(signal)
     if latent_l1 > 0:
         codes = keras.layers.ActivityRegularization(l1=latent_l1)(codes)
