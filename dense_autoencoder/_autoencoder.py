@@ -110,7 +110,9 @@ class DenseAutoencoder(
         networks from where they are, for ``epochs`` more epochs, instead of
         starting anew; samples must have the same shape, and the networks
         keep the layers of the first fit (a new ``latent_dim``, say, takes
-        effect in a fit with ``warm_start=False``). See also `partial_fit`.
+        effect in a fit with ``warm_start=False``), while a new
+        ``learning_rate_init``, ``noise`` or ``latent_l1`` takes effect at
+        once, with Adam's state kept. See also `partial_fit`.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the weights' initialization, the validation split and the order
@@ -301,7 +303,8 @@ class DenseAutoencoder(
         exactly one pass over its chunk in batches, with no validation split
         and no early stopping, and the optimizer's state carries over from
         call to call (within a process: an unpickled or loaded autoencoder
-        continues with a fresh optimizer).
+        continues with a fresh optimizer). A ``learning_rate_init``, ``noise``
+        or ``latent_l1`` set between calls takes effect in the next call.
 
         Parameters
         ----------

@@ -15,6 +15,7 @@ from ._networks import (
     compile_for_training,
     shift_inputs,
     training_model,
+    training_regularization,
 )
 from ._pca_init import check_pca_start, start_from_pca
 
@@ -131,7 +132,14 @@ class BaseAutoencoder(BaseDenseNetwork):
         with self._discard_state_on_error():
             rng = check_random_state(self.random_state)
             trainer = getattr(self, "_trainer", None)
-            if trainer is None:
+            # The model kept from the last fit trains with that fit's noise
+            # and penalty; new ones get a new model on the same layers, which
+            # goes on with the kept optimizer's state.
+            if trainer is None or training_regularization(trainer) != (
+                self.noise,
+                self.latent_l1,
+            ):
+                previous = trainer
                 trainer = training_model(
                     self.encoder_,
                     self.decoder_,
@@ -140,7 +148,10 @@ class BaseAutoencoder(BaseDenseNetwork):
                     latent_l1=self.latent_l1,
                 )
                 compile_for_training(
-                    trainer, "mean_squared_error", self.learning_rate_init
+                    trainer,
+                    "mean_squared_error",
+                    self.learning_rate_init,
+                    optimizer=None if previous is None else previous.optimizer,
                 )
             rows = self._training_rows(X.shape[0], rng, streaming)
             # The networks take X as it comes: the mean is in the first bias.

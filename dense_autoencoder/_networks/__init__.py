@@ -15,6 +15,7 @@ from ._build import (
     dense_stack,
     shift_inputs,
     training_model,
+    training_regularization,
 )
 from ._run import (
     PREDICT_BATCH_SIZE,
@@ -50,6 +51,7 @@ __all__ = [
     "set_step_size",
     "shift_inputs",
     "training_model",
+    "training_regularization",
     "with_logits",
     "with_softmax",
 ]

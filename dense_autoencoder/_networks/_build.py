@@ -233,6 +233,40 @@ def training_model(encoder, decoder, *, noise=0.0, noise_seed=None, latent_l1=0.
     return keras.Model(inputs, decoder(codes), name="autoencoder")
 
 
+def training_regularization(model):
+    """Return the noise and the code penalty a `training_model` trains with.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model built by `training_model`.
+
+    Returns
+    -------
+    noise : float
+        Standard deviation of the noise on the inputs; 0 for none.
+    latent_l1 : float
+        Weight of the L1 penalty on the codes; 0 for none.
+
+    Examples
+    --------
+    >>> from dense_autoencoder._networks import dense_stack, training_model
+    >>> from dense_autoencoder._networks import training_regularization
+    >>> encoder = dense_stack(4, (2,), ("linear",), (0,), "encoder")
+    >>> decoder = dense_stack(2, (4,), ("linear",), (1,), "decoder")
+    >>> model = training_model(encoder, decoder, noise=0.5, noise_seed=0)
+    >>> training_regularization(model)
+    (0.5, 0.0)
+    """
+    noise = latent_l1 = 0.0
+    for layer in model.layers:
+        if isinstance(layer, InputNoise):
+            noise = layer.stddev
+        elif isinstance(layer, keras.layers.ActivityRegularization):
+            latent_l1 = float(layer.get_config()["l1"])
+    return noise, latent_l1
+
+
 def shift_inputs(model, offset):
     """Fold an input offset into the first layer's bias, in place.
 

@@ -7,7 +7,7 @@ import numpy as np
 PREDICT_BATCH_SIZE = 4096
 
 
-def compile_for_training(model, loss, learning_rate):
+def compile_for_training(model, loss, learning_rate, optimizer=None):
     """Compile ``model`` with Adam and ``loss``, in place.
 
     The optimizer is named explicitly: an auto-named optimizer registers a new
@@ -22,13 +22,17 @@ def compile_for_training(model, loss, learning_rate):
         against the model's outputs taken as logits.
     learning_rate : float
         Adam's step size.
+    optimizer : keras.optimizers.Optimizer, default=None
+        The optimizer of another compiled model with the same weights, to go
+        on with its state (Adam's moments and step count), at
+        ``learning_rate``; None compiles a new Adam.
     """
     if loss == "cross_entropy":
         loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=learning_rate, name="adam"),
-        loss=loss,
-    )
+    if optimizer is None:
+        optimizer = keras.optimizers.Adam(learning_rate=learning_rate, name="adam")
+    model.compile(optimizer=optimizer, loss=loss)
+    set_step_size(model, learning_rate)
 
 
 def set_step_size(model, learning_rate):
