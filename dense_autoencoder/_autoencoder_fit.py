@@ -135,10 +135,8 @@ class BaseAutoencoder(BaseDenseNetwork):
             # The model kept from the last fit trains with that fit's noise
             # and penalty; new ones get a new model on the same layers, which
             # goes on with the kept optimizer's state.
-            if trainer is None or training_regularization(trainer) != (
-                self.noise,
-                self.latent_l1,
-            ):
+            regularization = (self.noise, self.latent_l1)
+            if trainer is None or training_regularization(trainer) != regularization:
                 previous = trainer
                 trainer = training_model(
                     self.encoder_,
