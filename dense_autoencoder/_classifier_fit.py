@@ -25,6 +25,7 @@ from ._networks import (
     with_logits,
     with_softmax,
 )
+from ._training import TrainingDivergedError
 
 #: The reference article's code size, used when no autoencoder is given.
 _DEFAULT_LATENT_DIM = 420
@@ -313,9 +314,16 @@ class BaseLatentClassifier(BaseDenseNetwork):
         autoencoder = clone(autoencoder)
         if autoencoder.random_state is None:
             autoencoder.set_params(random_state=int(seed))
-        return autoencoder.fit(
-            X.reshape((X.shape[0], *sample_shape)), sample_weight=sample_weight
-        )
+        try:
+            return autoencoder.fit(
+                X.reshape((X.shape[0], *sample_shape)), sample_weight=sample_weight
+            )
+        except TrainingDivergedError as error:
+            # Its message names the autoencoder's own parameter.
+            raise TrainingDivergedError(
+                f"Pre-training the autoencoder: {error} Its step size is the "
+                "classifier's autoencoder__learning_rate_init."
+            ) from error
 
     def _head_layers(self, autoencoder):
         """Widths, activation and initial weights of the head's hidden layers."""

@@ -153,6 +153,20 @@ def test_a_diverging_head_raises_too(digits):
         classifier.fit(X[:300] * 1e6, y[:300])
 
 
+def test_a_diverging_autoencoder_names_the_classifier_parameter_to_lower(digits):
+    # Values of order 1e-5: Adam's steps swamp them in the first epoch.
+    X, y = digits
+    classifier = LatentClassifier(DenseAutoencoder(8), random_state=0)
+    with pytest.raises(TrainingDivergedError) as error:
+        classifier.fit(X[:300] * 1e-4, y[:300])
+    message = str(error.value)
+    assert message.startswith("Pre-training the autoencoder: Training diverged")
+    assert "learning_rate_init (now 0.002)" in message
+    assert message.endswith("the classifier's autoencoder__learning_rate_init.")
+    assert isinstance(error.value.__cause__, TrainingDivergedError)
+    assert not hasattr(classifier, "classes_")
+
+
 def test_a_head_that_starts_saturated_learns_instead_of_diverging(digits):
     # Unscaled pixels make the head's first predictions certain and wrong. The
     # loss is taken from logits, in training and when judging the start, so
