@@ -320,9 +320,14 @@ class BaseLatentClassifier(BaseDenseNetwork):
             )
         except TrainingDivergedError as error:
             # Its message names the autoencoder's own parameter.
+            where = (
+                "the classifier's autoencoder__learning_rate_init"
+                if self.autoencoder is not None
+                else "set by passing autoencoder=DenseAutoencoder("
+                f"{_DEFAULT_LATENT_DIM}, learning_rate_init=...)"
+            )
             raise TrainingDivergedError(
-                f"Pre-training the autoencoder: {error} Its step size is the "
-                "classifier's autoencoder__learning_rate_init."
+                f"Pre-training the autoencoder: {error} Its step size is {where}."
             ) from error
 
     def _head_layers(self, autoencoder):

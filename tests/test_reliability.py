@@ -153,16 +153,25 @@ def test_a_diverging_head_raises_too(digits):
         classifier.fit(X[:300] * 1e6, y[:300])
 
 
-def test_a_diverging_autoencoder_names_the_classifier_parameter_to_lower(digits):
+@pytest.mark.parametrize(
+    "autoencoder, where",
+    [
+        (DenseAutoencoder(8), "the classifier's autoencoder__learning_rate_init."),
+        (None, "autoencoder=DenseAutoencoder(420, learning_rate_init=...)."),
+    ],
+)
+def test_a_diverging_autoencoder_names_the_parameter_to_lower(
+    digits, autoencoder, where
+):
     # Values of order 1e-5: Adam's steps swamp them in the first epoch.
     X, y = digits
-    classifier = LatentClassifier(DenseAutoencoder(8), random_state=0)
+    classifier = LatentClassifier(autoencoder, random_state=0)
     with pytest.raises(TrainingDivergedError) as error:
         classifier.fit(X[:300] * 1e-4, y[:300])
     message = str(error.value)
     assert message.startswith("Pre-training the autoencoder: Training diverged")
     assert "learning_rate_init (now 0.002)" in message
-    assert message.endswith("the classifier's autoencoder__learning_rate_init.")
+    assert message.endswith(where)
     assert isinstance(error.value.__cause__, TrainingDivergedError)
     assert not hasattr(classifier, "classes_")
 
