@@ -33,6 +33,18 @@ def digits_split():
     return train_test_split(X / 16, y, test_size=0.25, random_state=0)
 
 
+def reconstruction_error(reconstruct, X_test):
+    """Mean squared error of ``reconstruct(X_test)`` against ``X_test``."""
+    return float(np.mean((reconstruct(X_test) - X_test) ** 2))
+
+
+def round_trip_error(transformer, X_test):
+    """Mean squared error of a fitted transformer's encoding and decoding."""
+    return reconstruction_error(
+        lambda X: transformer.inverse_transform(transformer.transform(X)), X_test
+    )
+
+
 def median_time(function, repeats):
     """Median wall time of ``repeats`` calls, in seconds, after one warm-up."""
     function()

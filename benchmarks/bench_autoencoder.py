@@ -22,15 +22,12 @@ from _common import (
     digits_split,
     lfw_split,
     print_table,
+    reconstruction_error,
+    round_trip_error,
 )
 from sklearn.decomposition import PCA
 
 from dense_autoencoder import DenseAutoencoder
-
-
-def test_error(reconstruct, X_test):
-    """Mean squared error of a reconstruction of the test samples."""
-    return float(np.mean((reconstruct(X_test) - X_test) ** 2))
 
 
 def timed(function):
@@ -45,17 +42,13 @@ def ours(X_train, X_test, k, seed):
     autoencoder, seconds = timed(
         lambda: DenseAutoencoder(k, random_state=seed).fit(X_train)
     )
-    return test_error(
-        lambda X: autoencoder.inverse_transform(autoencoder.transform(X)), X_test
-    ), seconds
+    return round_trip_error(autoencoder, X_test), seconds
 
 
 def pca(X_train, X_test, k):
     """Held-out MSE and fit time of PCA."""
     model, seconds = timed(lambda: PCA(k).fit(X_train))
-    return test_error(
-        lambda X: model.inverse_transform(model.transform(X)), X_test
-    ), seconds
+    return round_trip_error(model, X_test), seconds
 
 
 def article_recipe(X_train, X_test, seed):
@@ -73,7 +66,10 @@ def article_recipe(X_train, X_test, seed):
             verbose=0,
         )
     )
-    return test_error(lambda X: model.predict(X, verbose=0), X_test), seconds
+    return (
+        reconstruction_error(lambda X: model.predict(X, verbose=0), X_test),
+        seconds,
+    )
 
 
 def summary(values, digits):

@@ -17,7 +17,7 @@ from the repository root::
 import argparse
 
 import numpy as np
-from _common import digits_split, print_table
+from _common import digits_split, print_table, round_trip_error
 from sklearn.decomposition import PCA
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
@@ -33,9 +33,8 @@ def relative_error(X_train, X_test, scaler, seed):
     model = make_pipeline(MinMaxScaler(), autoencoder) if scaler else autoencoder
     model.fit(X_train)
     pca = PCA(16).fit(X_train)
-    ours = np.mean((model.inverse_transform(model.transform(X_test)) - X_test) ** 2)
-    theirs = np.mean((pca.inverse_transform(pca.transform(X_test)) - X_test) ** 2)
-    return ours / theirs, autoencoder.best_epoch_
+    ratio = round_trip_error(model, X_test) / round_trip_error(pca, X_test)
+    return ratio, autoencoder.best_epoch_
 
 
 def accuracy(X_train, X_test, y_train, y_test, scaler, seed):
