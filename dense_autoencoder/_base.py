@@ -249,14 +249,18 @@ class BaseDenseNetwork(BaseEstimator):
             stacks[name] = numpy_stack(dense_stack_state(model))
         self._numpy_stacks = stacks
 
-    def _forward(self, X, *names):
+    def _forward(self, X, *names, last_activation=None):
         """Run the named fitted networks, one after the other, on ``X``.
 
         NumPy on copies of the weights taken at the end of ``fit``: the same
         outputs as the Keras models, to float32 rounding, at a fraction of the
-        cost.
+        cost. ``last_activation``, if given, replaces the activation of the
+        last layer (a classifier's softmax by "linear", for its logits).
         """
         layers = [layer for name in names for layer in self._numpy_stacks[name]]
+        if last_activation is not None:
+            kernel, bias, _ = layers[-1]
+            layers[-1] = (kernel, bias, last_activation)
         return forward(layers, X, PREDICT_BATCH_SIZE)
 
     def save(self, path):

@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.special import log_softmax
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.metaestimators import available_if
@@ -363,10 +364,28 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
         proba : ndarray of shape (n_samples, n_classes), dtype float64
             Each row sums to 1; columns follow ``classes_``.
         """
+        return np.exp(self.predict_log_proba(X))
+
+    def predict_log_proba(self, X):
+        """Logarithm of the probability of each class.
+
+        Taken from the head's logits in float64, so that it stays finite and
+        ordered where a probability rounds to 0.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+            Samples of the shape seen in ``fit``, or flattened.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes), dtype float64
+            The logarithm of `predict_proba`; columns follow ``classes_``.
+        """
         check_is_fitted(self)
         X, _ = self._validate_samples(X, reset=False)
-        proba = self._forward(X, "encoder_", "head_").astype(np.float64)
-        return proba / proba.sum(axis=1, keepdims=True)
+        logits = self._forward(X, "encoder_", "head_", last_activation="linear")
+        return log_softmax(logits.astype(np.float64), axis=1)
 
     def predict(self, X):
         """Most probable class of each sample.

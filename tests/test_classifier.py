@@ -147,6 +147,28 @@ def test_predict_proba_rows_sum_to_one_and_agree_with_predict(small):
     )
 
 
+def test_predict_log_proba_is_the_log_of_predict_proba(small):
+    classifier, X, _ = small
+    log_proba = classifier.predict_log_proba(X)
+    assert log_proba.dtype == np.float64
+    np.testing.assert_allclose(log_proba, np.log(classifier.predict_proba(X)))
+
+
+def test_predict_log_proba_stays_finite_where_a_probability_rounds_to_zero(small):
+    classifier, X, _ = small
+    # Far from the data, the logits are thousands apart: exp underflows.
+    far = X * 1e4
+    proba = classifier.predict_proba(far)
+    assert (proba == 0).any()
+    log_proba = classifier.predict_log_proba(far)
+    assert np.isfinite(log_proba).all()
+    ranks = np.argsort(log_proba, axis=1)
+    assert (np.diff(np.take_along_axis(log_proba, ranks, axis=1), axis=1) > 0).all()
+    np.testing.assert_array_equal(
+        classifier.predict(far), classifier.classes_[log_proba.argmax(axis=1)]
+    )
+
+
 def test_transform_is_not_offered(small):
     assert not hasattr(small[0], "transform")
 
