@@ -92,8 +92,10 @@ class BaseAutoencoder(BaseDenseNetwork):
                 autoencoder, "mean_squared_error", self.learning_rate_init
             )
             flat = centred.ravel()
-            # The error of predicting the mean sample: a trivial model's loss.
-            mean_error = float(np.dot(flat, flat)) / max(flat.size, 1)
+            # The error of predicting the mean sample: a trivial model's loss,
+            # summed in float64, where float32 squares of large values overflow.
+            squares = np.einsum("i,i->", flat, flat, dtype=np.float64)
+            mean_error = float(squares) / max(flat.size, 1)
             history, kept = self._train(
                 autoencoder,
                 self._with_noisy_validation(centred, rows[1], rng),

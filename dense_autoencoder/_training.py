@@ -134,6 +134,9 @@ def train(
     ------
     TrainingDivergedError
         When training diverges; the message names the epoch.
+    ValueError
+        When the loss of the starting weights is not finite: the values are
+        too large for float32.
 
     Examples
     --------
@@ -172,6 +175,13 @@ def train(
         evaluate_loss(model, *(validation_data or (X, Y, sample_weight))),
         model.get_weights() if early_stopping else None,
     )
+    if not np.isfinite(best.loss):
+        # No step size can help, and "diverged" would point at one.
+        raise ValueError(
+            f"The starting weights give a loss of {best.loss:g}, before any "
+            "training: the values of X are too large for float32 arithmetic. "
+            "Scale X, for example with MinMaxScaler."
+        )
     limit = DIVERGENCE_FACTOR * max(best.loss, trivial_loss)
     batch_size = min(batch_size, X.shape[0])
     progress = progress_bar(

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import keras
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import GridSearchCV
@@ -151,6 +152,28 @@ def test_a_diverging_head_raises_too(digits):
         TrainingDivergedError, match=r"learning_rate_init \(now 1e\+12\)"
     ):
         classifier.fit(X[:300] * 1e6, y[:300])
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [DenseAutoencoder(4), LatentClassifier(DenseAutoencoder(4))],
+    ids=["DenseAutoencoder", "LatentClassifier"],
+)
+def test_values_too_large_for_float32_ask_for_scaling_not_a_step_size(
+    digits, estimator
+):
+    # Finite in float32, but their squares overflow: the starting loss is inf.
+    X, y = digits[0][:100] * 1e25, digits[1][:100]
+    with pytest.raises(ValueError, match=r"loss of inf, before any training: th"):
+        clone(estimator).set_params(random_state=0).fit(X, y)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_the_divergence_limit_stays_finite_for_large_values(digits):
+    # The trivial model's loss, 1e36 here, overflowed when summed in float32.
+    autoencoder = DenseAutoencoder(4, epochs=2, random_state=0)
+    with pytest.raises(TrainingDivergedError, match=r"above [\d.]+e\+\d+, 1000"):
+        autoencoder.fit(digits[0][:200] * 1e18)
 
 
 @pytest.mark.parametrize(
