@@ -37,6 +37,15 @@ def _centre(X, sample_weight, rows=None):
     return mean, (X - mean).astype(np.float32)
 
 
+def _mean_square(values):
+    """Return the mean of the squares of ``values``, summed in float64.
+
+    Summed in float32, the squares of values of about 1e17 and up overflow.
+    """
+    flat = values.ravel()
+    return float(np.einsum("i,i->", flat, flat, dtype=np.float64)) / max(flat.size, 1)
+
+
 class BaseAutoencoder(BaseDenseNetwork):
     """The fitting of `DenseAutoencoder`, which reads its parameters.
 
@@ -91,11 +100,6 @@ class BaseAutoencoder(BaseDenseNetwork):
             compile_for_training(
                 autoencoder, "mean_squared_error", self.learning_rate_init
             )
-            flat = centred.ravel()
-            # The error of predicting the mean sample: a trivial model's loss,
-            # summed in float64, where float32 squares of large values overflow.
-            squares = np.einsum("i,i->", flat, flat, dtype=np.float64)
-            mean_error = float(squares) / max(flat.size, 1)
             history, kept = self._train(
                 autoencoder,
                 self._with_noisy_validation(centred, rows[1], rng),
@@ -103,7 +107,8 @@ class BaseAutoencoder(BaseDenseNetwork):
                 rows,
                 rng,
                 epochs,
-                mean_error,
+                # The error of predicting the mean sample: a trivial model's.
+                _mean_square(centred),
                 sample_weight=sample_weight,
                 early_stopping=None if not streaming else False,
             )
