@@ -181,6 +181,15 @@ def test_the_trivial_loss_that_bounds_divergence_is_finite_for_large_values():
     assert _mean_square(values) == pytest.approx(1e36, rel=1e-6)
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_the_divergence_limit_stays_finite_for_large_values(digits):
+    # The trivial model's loss, 1e36 here, overflowed when summed in float32.
+    # A step of 1000 makes every backend diverge at the first epoch.
+    autoencoder = DenseAutoencoder(4, epochs=2, learning_rate_init=1e3, random_state=0)
+    with pytest.raises(TrainingDivergedError, match=r"above [\d.]+e\+\d+, 1000"):
+        autoencoder.fit(digits[0][:200] * 1e18)
+
+
 @pytest.mark.parametrize(
     "autoencoder, where",
     [
