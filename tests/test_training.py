@@ -1,5 +1,6 @@
 """The training loop on its own: seeding, early stopping, divergence."""
 
+import keras
 import numpy as np
 import pytest
 
@@ -57,6 +58,24 @@ def test_loss_goes_down_and_history_has_one_loss_per_epoch():
     assert history["loss"][-1] < 0.5 * history["loss"][0]
     # Without early stopping, the last epoch's weights are kept.
     assert kept == (20, history["loss"][-1])
+
+
+def test_batches_of_one_size_trace_the_training_step_once(monkeypatch):
+    if keras.backend.backend() == "torch":
+        pytest.skip("PyTorch runs the training step eagerly, with no trace")
+    model, X, Y = _problem()
+    traces = []
+    step = type(model).train_step
+
+    def counted_step(self, *args):
+        traces.append(args)
+        return step(self, *args)
+
+    monkeypatch.setattr(type(model), "train_step", counted_step)
+    # 64 rows in batches of 16: one shape, so one trace for all 12 steps. An
+    # optimizer that made its variables in the first step traced it twice.
+    _train_on_all_rows(model, X, Y, 3, {**SETTINGS, "early_stopping": False})
+    assert len(traces) == 1
 
 
 def test_validation_rows_give_val_loss_and_are_not_trained_on():

@@ -32,6 +32,9 @@ def compile_for_training(model, loss, learning_rate, optimizer=None):
     if optimizer is None:
         optimizer = keras.optimizers.Adam(learning_rate=learning_rate, name="adam")
     model.compile(optimizer=optimizer, loss=loss)
+    # Built here, Adam's variables exist before the training step is first
+    # traced; built in that first call, they make TensorFlow trace it twice.
+    model.optimizer.build(model.trainable_variables)
     set_step_size(model, learning_rate)
 
 
