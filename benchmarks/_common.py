@@ -71,13 +71,13 @@ def print_table(title, header, rows):
         print("| " + " | ".join(str(cell) for cell in row) + " |")
 
 
-def article_autoencoder(n_features):
+def article_autoencoder(n_features, latent_dim=420):
     """Build the article's autoencoder in plain Keras, compiled with Adam + MSE."""
     model = keras.Sequential(
         [
             keras.Input((n_features,)),
             keras.layers.Dense(n_features // 2, activation="relu"),
-            keras.layers.Dense(420, activation="relu"),
+            keras.layers.Dense(latent_dim, activation="relu"),
             keras.layers.Dense(n_features // 2, activation="relu"),
             keras.layers.Dense(n_features),
         ]
