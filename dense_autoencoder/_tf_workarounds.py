@@ -4,7 +4,7 @@ Each traced training step of a Keras optimizer on TensorFlow sums the gradients
 with ``ReplicaContext.all_reduce``, which registers a custom gradient under a
 new unique name in TensorFlow's global gradient registry and never removes it
 (tensorflow/tensorflow#80895, keras-team/keras#20245). The entry pins the whole
-traced graph, about 3 MB a fit here, for the life of the process;
+traced graph, about 4 MB a fit for a small network, for the life of the process;
 ``keras.backend.clear_session`` does not free it. No public API reaches the
 registry, so this module removes, after each fit, exactly the entries that
 ``all_reduce`` registered during it. Nothing ever looks them up: they would

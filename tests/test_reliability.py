@@ -56,7 +56,7 @@ def test_sixty_fits_in_one_process_do_not_grow_memory():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     after_10, after_60 = map(float, result.stdout.split())
-    # Without releasing TensorFlow's traced graphs this grows by about 400 MB.
+    # Without releasing TensorFlow's traced graphs this grows by about 190 MB.
     assert after_60 - after_10 < 25
 
 
