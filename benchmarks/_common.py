@@ -71,16 +71,20 @@ def print_table(title, header, rows):
         print("| " + " | ".join(str(cell) for cell in row) + " |")
 
 
-def article_autoencoder(n_features, latent_dim=420):
-    """Build the article's autoencoder in plain Keras, compiled with Adam + MSE."""
+def article_autoencoder(n_features, latent_dim=420, n_outputs=None, loss="mse"):
+    """Build the article's autoencoder in plain Keras, compiled with Adam.
+
+    ``n_outputs`` (``n_features`` if None) and ``loss`` turn it into the
+    classifier of the same layers, whose last layer gives the logits.
+    """
     model = keras.Sequential(
         [
             keras.Input((n_features,)),
             keras.layers.Dense(n_features // 2, activation="relu"),
             keras.layers.Dense(latent_dim, activation="relu"),
             keras.layers.Dense(n_features // 2, activation="relu"),
-            keras.layers.Dense(n_features),
+            keras.layers.Dense(n_outputs or n_features),
         ]
     )
-    model.compile(optimizer="adam", loss="mse")
+    model.compile(optimizer="adam", loss=loss)
     return model

@@ -21,24 +21,7 @@ from sklearn.decomposition import PCA
 from dense_autoencoder import DenseAutoencoder, LatentClassifier
 
 LATENT_DIM = 16
-
-
-def keras_classifier(n_features, n_classes):
-    """Build the classifier's shape in plain Keras: encoder, hidden layer, logits."""
-    model = keras.Sequential(
-        [
-            keras.Input((n_features,)),
-            keras.layers.Dense(n_features // 2, activation="relu"),
-            keras.layers.Dense(LATENT_DIM),
-            keras.layers.Dense(n_features // 2, activation="relu"),
-            keras.layers.Dense(n_classes),
-        ]
-    )
-    model.compile(
-        optimizer="adam",
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-    )
-    return model
+CROSS_ENTROPY = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
 
 def keras_fit(build, X, Y, epochs):
@@ -73,7 +56,14 @@ def main():
             keras_fit(
                 lambda: article_autoencoder(n_features, LATENT_DIM), X, X, epochs
             ),
-            keras_fit(lambda: keras_classifier(n_features, n_classes), X, y, epochs),
+            keras_fit(
+                lambda: article_autoencoder(
+                    n_features, LATENT_DIM, n_classes, CROSS_ENTROPY
+                ),
+                X,
+                y,
+                epochs,
+            ),
         ),
     }
     rows = [
