@@ -5,8 +5,10 @@ On Labeled Faces in the Wild (5 people with at least 100 images, resized by
 
 - ``LatentClassifier()`` with its defaults (a ``DenseAutoencoder(420)``, the
   head trained on every row), with ``freeze_encoder=False``, with the head
-  stopped early on 10% of the rows held out, and on the autoencoder's own
-  default code of 32 values;
+  stopped early on 10% of the rows held out, on the autoencoder's own
+  default code of 32 values, and with classes balanced by ``sample_weight``
+  (which weighs the autoencoder's fit too) or by ``class_weight`` (the head's
+  alone);
 - the article's recipe, written in plain Keras as the article does;
 - logistic regression on the pixels;
 - eigenfaces: PCA(150, whiten) and an RBF SVC, tuned as in scikit-learn's
@@ -164,6 +166,10 @@ def main():
             {"autoencoder": DenseAutoencoder(32)},
         ),
         ("LatentClassifier(), balanced sample_weight", {"sample_weight": balanced}),
+        (
+            "LatentClassifier(class_weight='balanced')",
+            {"class_weight": "balanced"},
+        ),
     ]:
         report(
             name, lambda seed, params=params: latent_classifier(seed, **params), seeds

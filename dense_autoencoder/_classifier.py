@@ -5,7 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 from scipy.special import log_softmax
 from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
@@ -107,6 +107,14 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
         among ``classes_``, and the networks keep the layers of the first fit:
         a new ``autoencoder``, ``hidden_layer_sizes`` or ``activation`` takes
         effect in a fit with ``warm_start=False``. See also `partial_fit`.
+
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the head's loss and in fine-tuning's, times
+        ``sample_weight``; the autoencoder learns without them. A dict maps
+        labels to weights (1 for a class it leaves out); it may name labels
+        absent from ``y`` only if it weighs every class in ``y``. "balanced"
+        is ``n_samples / (n_classes * np.bincount(y))`` over the labelled
+        samples; `partial_fit` refuses it.
 
     semi_supervised : bool, default=False
         If True, a numeric label of -1 marks an unlabelled sample, as in
@@ -210,6 +218,7 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
         "freeze_encoder": ["boolean"],
         "fine_tune_epochs": [Interval(Integral, 1, None, closed="left")],
         "fine_tune_learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
         "semi_supervised": ["boolean"],
     }
 
@@ -230,6 +239,7 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
         n_iter_no_change=10,
         tol=1e-4,
         warm_start=False,
+        class_weight=None,
         semi_supervised=False,
         random_state=None,
         verbose=0,
@@ -248,6 +258,7 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.warm_start = warm_start
+        self.class_weight = class_weight
         self.semi_supervised = semi_supervised
         self.random_state = random_state
         self.verbose = verbose
@@ -272,8 +283,8 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights. Each scales its sample's loss when the
             autoencoder is fitted here and when the head and the encoder are
-            trained. A sample of weight 0 has no effect: the fit is the fit
-            without it.
+            trained, where it is multiplied by its class's ``class_weight``.
+            A sample of weight 0 has no effect: the fit is the fit without it.
 
         Returns
         -------

@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._autoencoder import DenseAutoencoder
 from ._base import BaseDenseNetwork
+from ._class_weight import NOT_STREAMED, class_weights, weigh_classes
 from ._networks import (
     build_head,
     chain,
@@ -86,6 +87,7 @@ class BaseLatentClassifier(BaseDenseNetwork):
             else:
                 classes, y = np.unique(y[labelled], return_inverse=True)
                 self._check_n_classes(classes, "among the labelled samples")
+            weights = class_weights(self.class_weight, classes, y)
             rng = check_random_state(self.random_state)
             autoencoder, encoder, head = self._start(
                 X, sample_shape, rng, sample_weight, len(classes)
@@ -93,6 +95,9 @@ class BaseLatentClassifier(BaseDenseNetwork):
             # Rows labelled -1, scikit-learn's mark of an unlabelled sample,
             # pre-train the autoencoder and are left out of the head.
             X, sample_weight = _rows(labelled, X, sample_weight)
+            X, y, sample_weight = weigh_classes(
+                weights, X, y, sample_weight, self.class_weight
+            )
             history, kept, epochs_before = self._train_networks(
                 encoder, head, X, y, sample_weight, rng, streaming
             )
@@ -104,6 +109,8 @@ class BaseLatentClassifier(BaseDenseNetwork):
 
     def _partial_fit(self, X, y, classes, sample_weight):
         """One pass of the head over a chunk; the first call starts the model."""
+        if self.class_weight == "balanced":
+            raise ValueError(NOT_STREAMED)
         if not hasattr(self, "head_"):
             if classes is None:
                 raise ValueError(
@@ -145,6 +152,10 @@ class BaseLatentClassifier(BaseDenseNetwork):
                 "A fit with warm_start=True trains the head further on the "
                 "labelled samples, and every label is -1."
             )
+        weights = class_weights(self.class_weight, self.classes_, y)
+        X, y, sample_weight = weigh_classes(
+            weights, X, y, sample_weight, self.class_weight
+        )
         with self._discard_state_on_error():
             head = getattr(self, "_trainer", None)
             if head is None:
