@@ -67,6 +67,8 @@ class Decoder:
             return {
                 key: self.value(item, f"{where}.{key}") for key, item in content.items()
             }
+        if tag == "pairs" and isinstance(content, list):
+            return self.pairs(content, where)
         if tag == "object_array" and isinstance(content, list):
             items = self.value(content, where)
             if not all(isinstance(item, bool | int | float | str) for item in items):
@@ -93,6 +95,20 @@ class Decoder:
         if tag == "estimator":
             return self.estimator(content, where)
         raise ModelFileError(f"{where}: unknown value tag {tag!r}.")
+
+    def pairs(self, content, where):
+        """Decode a dict written as ``[key, value]`` pairs, of scalar keys."""
+        mapping = {}
+        for i, pair in enumerate(content):
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise ModelFileError(f"{where}[{i}]: not a [key, value] pair.")
+            key, value = pair
+            if not isinstance(key, bool | int | float | str) or key in mapping:
+                raise ModelFileError(
+                    f"{where}[{i}]: a bad or repeated key {key!r:.80}."
+                )
+            mapping[key] = self.value(value, f"{where}[{key!r}]")
+        return mapping
 
     def array(self, name, where):
         """Read the array member ``name`` without pickle, of a plain dtype."""

@@ -29,8 +29,9 @@ from ._file_schema import (
 from ._networks import dense_stack_state
 
 FORMAT = "dense_autoencoder"
-#: 2 added the fitted attributes ``best_epoch_`` and ``best_loss_``.
-FORMAT_VERSION = 2
+#: 2 added the fitted attributes ``best_epoch_`` and ``best_loss_``; 3, dicts
+#: whose keys are not all strings, such as a ``class_weight`` by label.
+FORMAT_VERSION = 3
 _METADATA = "metadata.json"
 _MAX_METADATA_BYTES = 64 * 2**20
 _MAX_MEMBERS = 10_000
@@ -167,10 +168,18 @@ def _encode(value, arrays):
         return {"tuple": [_encode(item, arrays) for item in value]}
     if isinstance(value, list):
         return [_encode(item, arrays) for item in value]
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        return {"dict": {key: _encode(item, arrays) for key, item in value.items()}}
     if isinstance(value, dict):
-        return {
-            "dict": {str(key): _encode(item, arrays) for key, item in value.items()}
-        }
+        # JSON's keys are strings: pairs keep keys such as integer labels.
+        keys = [_encode(key, arrays) for key in value]
+        if not all(isinstance(key, bool | int | float | str) for key in keys):
+            raise TypeError(
+                f"Cannot save the dict {value!r:.80}: the format holds dicts "
+                "whose keys are numbers or strings."
+            )
+        items = [_encode(item, arrays) for item in value.values()]
+        return {"pairs": [list(pair) for pair in zip(keys, items, strict=True)]}
     if isinstance(value, np.random.RandomState):
         _, keys, position, has_gauss, gauss = value.get_state()
         state = [_encode(keys, arrays), position, has_gauss, gauss]

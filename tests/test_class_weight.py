@@ -6,7 +6,7 @@ from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils.class_weight import compute_sample_weight
 
-from dense_autoencoder import DenseAutoencoder, LatentClassifier
+from dense_autoencoder import DenseAutoencoder, LatentClassifier, load
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +146,11 @@ def test_warm_start_balances_the_new_labels(data, frozen):
         sample_weight=compute_sample_weight("balanced", y[second]),
     )
     np.testing.assert_array_equal(balanced.predict_proba(X), weighted.predict_proba(X))
+
+
+def test_saved_class_weights_keep_their_labels(data, frozen, tmp_path):
+    classifier = _head(frozen, epochs=1, class_weight={1: 5.0, 7: 3}).fit(*data)
+    classifier.save(tmp_path / "weighted.dae")
+    restored = load(tmp_path / "weighted.dae")
+    assert restored.class_weight == {1: 5.0, 7: 3}
+    assert all(type(key) is int for key in restored.class_weight)

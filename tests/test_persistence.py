@@ -151,6 +151,17 @@ def test_unfitted_estimators_round_trip_their_parameters(tmp_path):
     assert restored.freeze_encoder is False
 
 
+def test_dict_keys_keep_their_type_and_others_are_refused(tmp_path):
+    labels = {1: 2.0, "one": 3, 2.5: 1.5, False: 0.5}
+    LatentClassifier(class_weight=labels).save(tmp_path / "weighted.dae")
+    restored = load(tmp_path / "weighted.dae").class_weight
+    assert restored == labels
+    assert [type(key) for key in restored] == [type(key) for key in labels]
+    with pytest.raises(TypeError, match="dicts whose keys are numbers or strings"):
+        LatentClassifier(class_weight={(1, 2): 3.0}).save(tmp_path / "tuple.dae")
+    assert not list(tmp_path.glob("tuple.dae*"))
+
+
 def test_a_random_state_instance_keeps_its_state(tmp_path):
     generator = np.random.RandomState(5)
     generator.rand(3)
@@ -168,7 +179,7 @@ def test_the_file_holds_json_and_plain_arrays_stored_uncompressed(saved):
     assert all(name.startswith("arrays/") for name in names[:-1])
     assert {member.compress_type for member in members} == {zipfile.ZIP_STORED}
     assert metadata["format"] == "dense_autoencoder"
-    assert metadata["format_version"] == 2
+    assert metadata["format_version"] == 3
     assert metadata["estimator"]["class"] == "DenseAutoencoder"
 
 
@@ -300,6 +311,22 @@ def test_an_unknown_class_is_refused(saved, name):
             "unknown value tag 'eval'",
         ),
         (
+            lambda m: m["estimator"]["params"].update(latent_dim={"pairs": [[1]]}),
+            r"latent_dim\[0\]: not a \[key, value\] pair",
+        ),
+        (
+            lambda m: m["estimator"]["params"].update(
+                latent_dim={"pairs": [[1, 2.0], [1, 3.0]]}
+            ),
+            "latent_dim.1.: a bad or repeated key 1",
+        ),
+        (
+            lambda m: m["estimator"]["params"].update(
+                latent_dim={"pairs": [[{"tuple": [1]}, 2.0]]}
+            ),
+            "a bad or repeated key",
+        ),
+        (
             lambda m: m["estimator"]["params"].update(activation="rm -rf"),
             "The 'activation' parameter of DenseAutoencoder must be",
         ),
@@ -409,7 +436,7 @@ def test_a_consistent_but_foreign_architecture_is_refused(tmp_path, saved, digit
 @pytest.mark.parametrize(
     "edit, match",
     [
-        (lambda m: m.update(format_version=3), "format version 3.*Upgrade"),
+        (lambda m: m.update(format_version=4), "format version 4.*Upgrade"),
         (lambda m: m.update(format_version=0), "Unknown format_version 0"),
         (lambda m: m.update(format="keras"), "Not a dense_autoencoder file"),
     ],
