@@ -81,13 +81,16 @@ def test_a_class_of_weight_zero_stays_a_class_that_trains_nothing(data, frozen):
     )
 
 
-def test_labels_that_are_not_classes_are_refused_before_any_fit(data):
-    X, y = data
+def test_labels_that_are_not_classes_are_refused_before_any_fit(data, monkeypatch):
+    def fit(*args, **kwargs):
+        raise AssertionError("the autoencoder was fitted")
+
+    monkeypatch.setattr(DenseAutoencoder, "fit", fit)
     classifier = LatentClassifier(
         DenseAutoencoder(8, epochs=1), epochs=1, class_weight={1: 2.0, 11: 3.0}
     )
     with pytest.raises(ValueError, match=r"labels that are not classes: \[11\]"):
-        classifier.fit(X, y)
+        classifier.fit(*data)
     assert not hasattr(classifier, "autoencoder_")
 
 
