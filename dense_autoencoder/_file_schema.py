@@ -13,6 +13,8 @@ from ._networks import ACTIVATIONS, dense_stack_from_state
 
 #: Array kinds a file may hold: booleans, integers, floats and unicode strings.
 ARRAY_KINDS = frozenset("biufU")
+#: The scalars of its JSON: in an object array, and as the keys of a dict.
+SCALARS = bool | int | float | str
 STACK_KEYS = {"name", "activations", "weights"}
 #: Fitted attributes added after format version 1, and the version that did.
 #: A file of an earlier version loads without them.
@@ -54,7 +56,7 @@ class Decoder:
 
     def value(self, value, where):
         """Decode one tagged value; ``where`` names it in error messages."""
-        if value is None or isinstance(value, bool | int | float | str):
+        if value is None or isinstance(value, SCALARS):
             return value
         if isinstance(value, list):
             return [self.value(item, f"{where}[{i}]") for i, item in enumerate(value)]
@@ -71,7 +73,7 @@ class Decoder:
             return self.pairs(content, where)
         if tag == "object_array" and isinstance(content, list):
             items = self.value(content, where)
-            if not all(isinstance(item, bool | int | float | str) for item in items):
+            if not all(isinstance(item, SCALARS) for item in items):
                 raise ModelFileError(f"{where}: an object array holds only scalars.")
             array = np.empty(len(items), dtype=object)
             array[:] = items
@@ -103,7 +105,7 @@ class Decoder:
             if not isinstance(pair, list) or len(pair) != 2:
                 raise ModelFileError(f"{where}[{i}]: not a [key, value] pair.")
             key, value = pair
-            if not isinstance(key, bool | int | float | str) or key in mapping:
+            if not isinstance(key, SCALARS) or key in mapping:
                 raise ModelFileError(
                     f"{where}[{i}]: a bad or repeated key {key!r:.80}."
                 )

@@ -21,6 +21,7 @@ from sklearn.frozen import FrozenEstimator
 
 from ._file_schema import (
     ARRAY_KINDS,
+    SCALARS,
     SCHEMAS,
     Decoder,
     ModelFileError,
@@ -173,7 +174,7 @@ def _encode(value, arrays):
     if isinstance(value, dict):
         # JSON's keys are strings: pairs keep keys such as integer labels.
         keys = [_encode(key, arrays) for key in value]
-        if not all(isinstance(key, bool | int | float | str) for key in keys):
+        if not all(isinstance(key, SCALARS) for key in keys):
             raise TypeError(
                 f"Cannot save the dict {value!r:.80}: the format holds dicts "
                 "whose keys are numbers or strings."
