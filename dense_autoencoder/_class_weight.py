@@ -103,6 +103,9 @@ def weigh_classes(weights, X, y, sample_weight, class_weight):
     weights = weights[y]
     if sample_weight is not None:
         weights = weights * sample_weight
+    # Checked here, before _check_weights: scikit-learn's own check of all-zero
+    # weights would raise first, naming sample weights where class_weight
+    # gave the zeros.
     n_positive = np.count_nonzero(weights)
     if n_positive < 2:
         raise ValueError(
