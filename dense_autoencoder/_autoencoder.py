@@ -71,10 +71,10 @@ class DenseAutoencoder(
         seeded generator; ``transform`` and the validation loss see none.
 
     latent_l1 : float, default=0.0
-        Weight of an L1 penalty on the codes, added to the training loss (the
-        sum of the absolute code values, averaged over the batch): sparse
-        codes. With ``latent_activation="relu"`` the penalised codes are
-        exactly zero; with a linear code they shrink towards it.
+        Weight of an L1 penalty on the codes, added to each sample's training
+        loss (its absolute code values summed, weighed by ``sample_weight``
+        as its error is): sparse codes. With ``latent_activation="relu"`` the
+        penalised codes are exactly zero; with a linear code they shrink.
 
     learning_rate_init : float, default=0.002
         Adam's step size.

@@ -13,6 +13,7 @@ from ._base import BaseDenseNetwork
 from ._networks import (
     build_autoencoder,
     compile_for_training,
+    reconstruction_loss,
     shift_inputs,
     training_model,
     training_regularization,
@@ -98,7 +99,9 @@ class BaseAutoencoder(BaseDenseNetwork):
                     autoencoder, centred, mean, hidden, rng, sample_weight, fit_rows
                 )
             compile_for_training(
-                autoencoder, "mean_squared_error", self.learning_rate_init
+                autoencoder,
+                reconstruction_loss(self.latent_l1),
+                self.learning_rate_init,
             )
             history, kept = self._train(
                 autoencoder,
@@ -154,7 +157,7 @@ class BaseAutoencoder(BaseDenseNetwork):
                 )
                 compile_for_training(
                     trainer,
-                    "mean_squared_error",
+                    reconstruction_loss(self.latent_l1),
                     self.learning_rate_init,
                     optimizer=None if previous is None else previous.optimizer,
                 )

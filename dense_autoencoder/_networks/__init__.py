@@ -19,10 +19,12 @@ from ._build import (
 )
 from ._run import (
     PREDICT_BATCH_SIZE,
+    PenalisedReconstruction,
     compile_for_training,
     evaluate_loss,
     predict,
     progress_bar,
+    reconstruction_loss,
     set_step_size,
 )
 from ._state import (
@@ -37,6 +39,7 @@ __all__ = [
     "ACTIVATIONS",
     "InputNoise",
     "PREDICT_BATCH_SIZE",
+    "PenalisedReconstruction",
     "build_autoencoder",
     "build_head",
     "chain",
@@ -48,6 +51,7 @@ __all__ = [
     "evaluate_loss",
     "predict",
     "progress_bar",
+    "reconstruction_loss",
     "set_step_size",
     "shift_inputs",
     "training_model",

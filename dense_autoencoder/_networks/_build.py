@@ -2,6 +2,8 @@
 
 import keras
 
+from ._run import PenalisedReconstruction
+
 #: Element-wise Keras activations the estimators accept by name.
 ACTIVATIONS = (
     "linear",
@@ -215,22 +217,27 @@ def training_model(encoder, decoder, *, noise=0.0, noise_seed=None, latent_l1=0.
     noise_seed : int, default=None
         Seed of that noise; required when ``noise > 0``.
     latent_l1 : float, default=0.0
-        Weight of an L1 penalty on the codes, added to the loss.
+        Weight of an L1 penalty on the codes, which `reconstruction_loss`
+        adds to the loss.
 
     Returns
     -------
     autoencoder : keras.Model
-        ``decoder(encoder(inputs))`` with the noise and the penalty, sharing
-        the stacks' layers and weights.
+        ``decoder(encoder(inputs))`` with the noise, sharing the stacks'
+        layers and weights. With a penalty, the codes follow the
+        reconstruction in its outputs, for the loss to penalise.
     """
     inputs = keras.Input(shape=encoder.input_shape[1:], name="autoencoder_input")
     signal = inputs
     if noise > 0:
         signal = InputNoise(noise, seed=noise_seed)(signal)
     codes = encoder(signal)
+    outputs = decoder(codes)
     if latent_l1 > 0:
-        codes = keras.layers.ActivityRegularization(l1=latent_l1)(codes)
-    return keras.Model(inputs, decoder(codes), name="autoencoder")
+        outputs = keras.layers.Concatenate(name="reconstruction_and_codes")(
+            [outputs, codes]
+        )
+    return keras.Model(inputs, outputs, name="autoencoder")
 
 
 def training_regularization(model):
@@ -239,7 +246,8 @@ def training_regularization(model):
     Parameters
     ----------
     model : keras.Model
-        A model built by `training_model`.
+        A model built by `training_model`, compiled with its
+        `reconstruction_loss` to train with a penalty.
 
     Returns
     -------
@@ -258,12 +266,12 @@ def training_regularization(model):
     >>> training_regularization(model)
     (0.5, 0.0)
     """
-    noise = latent_l1 = 0.0
-    for layer in model.layers:
-        if isinstance(layer, InputNoise):
-            noise = layer.stddev
-        elif isinstance(layer, keras.layers.ActivityRegularization):
-            latent_l1 = float(layer.get_config()["l1"])
+    noise = next(
+        (layer.stddev for layer in model.layers if isinstance(layer, InputNoise)),
+        0.0,
+    )
+    loss = model.loss
+    latent_l1 = loss.latent_l1 if isinstance(loss, PenalisedReconstruction) else 0.0
     return noise, latent_l1
 
 

@@ -7,6 +7,65 @@ import numpy as np
 PREDICT_BATCH_SIZE = 4096
 
 
+class PenalisedReconstruction(keras.losses.Loss):
+    """Each sample's mean squared error plus the L1 norm of its codes, weighted.
+
+    The loss of a `training_model` with a penalty, whose outputs are the
+    reconstruction followed by the codes. The penalty is part of each
+    sample's loss, so a sample's weight scales it too, and a row of weight 0
+    adds nothing, where Keras's ``ActivityRegularization`` would charge every
+    row of the batch alike.
+
+    Parameters
+    ----------
+    latent_l1 : float
+        Weight of the codes' L1 norm.
+    **kwargs
+        Passed to ``keras.losses.Loss``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dense_autoencoder._networks import PenalisedReconstruction
+    >>> targets = np.zeros((2, 3), dtype=np.float32)
+    >>> outputs = np.array([[3, 0, 0, 1], [0, 0, 0, -2]], dtype=np.float32)
+    >>> float(PenalisedReconstruction(0.5)(targets, outputs))  # (3 + 0.5 + 1) / 2
+    2.25
+    """
+
+    def __init__(self, latent_l1, name="penalised_reconstruction", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.latent_l1 = float(latent_l1)
+
+    def call(self, y_true, y_pred):
+        n_features = y_true.shape[-1]
+        reconstruction, codes = y_pred[:, :n_features], y_pred[:, n_features:]
+        return keras.ops.mean(
+            keras.ops.square(y_true - reconstruction), axis=-1
+        ) + self.latent_l1 * keras.ops.sum(keras.ops.abs(codes), axis=-1)
+
+    def get_config(self):
+        return {**super().get_config(), "latent_l1": self.latent_l1}
+
+
+def reconstruction_loss(latent_l1):
+    """Return the loss that a `training_model` with ``latent_l1`` trains on.
+
+    Parameters
+    ----------
+    latent_l1 : float
+        The penalty the model was built with; 0 for none.
+
+    Returns
+    -------
+    loss : str or PenalisedReconstruction
+        The mean squared error without a penalty, for `compile_for_training`.
+    """
+    if latent_l1 == 0:
+        return "mean_squared_error"
+    return PenalisedReconstruction(latent_l1)
+
+
 def compile_for_training(model, loss, learning_rate, optimizer=None):
     """Compile ``model`` with Adam and ``loss``, in place.
 
@@ -17,7 +76,7 @@ def compile_for_training(model, loss, learning_rate, optimizer=None):
     ----------
     model : keras.Model
         The model to train.
-    loss : {"mean_squared_error", "cross_entropy"}
+    loss : {"mean_squared_error", "cross_entropy"} or keras.losses.Loss
         ``"cross_entropy"`` is the categorical cross-entropy of integer labels
         against the model's outputs taken as logits.
     learning_rate : float
