@@ -6,9 +6,11 @@ import pytest
 
 from dense_autoencoder import TrainingDivergedError
 from dense_autoencoder._networks import (
+    build_autoencoder,
     compile_for_training,
     dense_stack,
     evaluate_loss,
+    reconstruction_loss,
 )
 from dense_autoencoder._training import DIVERGENCE_FACTOR, train
 
@@ -76,6 +78,74 @@ def test_batches_of_one_size_trace_the_training_step_once(monkeypatch):
     # optimizer that made its variables in the first step traced it twice.
     _train_on_all_rows(model, X, Y, 3, {**SETTINGS, "early_stopping": False})
     assert len(traces) == 1
+
+
+def test_a_shorter_last_batch_does_not_trace_the_training_step_again(monkeypatch):
+    if keras.backend.backend() == "torch":
+        pytest.skip("PyTorch runs the training step eagerly, with no trace")
+    model, X, Y = _problem(70)
+    traces = []
+    step = type(model).train_step
+
+    def counted_step(self, *args):
+        traces.append(args)
+        return step(self, *args)
+
+    monkeypatch.setattr(type(model), "train_step", counted_step)
+    # 70 rows in batches of 16: four of 16 and one of 6, filled up to 16.
+    _train_on_all_rows(model, X, Y, 3, {**SETTINGS, "early_stopping": False})
+    assert len(traces) == 1
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_a_filled_last_batch_trains_as_the_shorter_batch_would(weighted):
+    """One epoch of `train` equals Keras's own steps on the unfilled batches.
+
+    The model penalises its codes too, as `latent_l1` does: the rows that
+    fill the last batch must add no penalty either.
+    """
+    rng = np.random.RandomState(0)
+    X = rng.rand(70, 6).astype(np.float32)
+    sample_weight = rng.uniform(0.5, 2, 70).astype(np.float32) if weighted else None
+    models = []
+    for _ in range(2):
+        *_, model = build_autoencoder(
+            6,
+            (5,),
+            3,
+            activation="relu",
+            latent_activation="linear",
+            output_activation="linear",
+            seeds=range(4),
+            latent_l1=0.1,
+        )
+        compile_for_training(model, reconstruction_loss(0.1), 0.01)
+        models.append(model)
+    filled, plain = models
+    history, _ = train(
+        filled,
+        X,
+        X,
+        (np.arange(70), None),
+        np.random.RandomState(0),
+        epochs=1,
+        sample_weight=sample_weight,
+        **{**SETTINGS, "early_stopping": False},
+    )
+    # The order `train` drew, cut as Keras would cut it: 16, 16, 16, 16, 6.
+    batches = np.split(np.random.RandomState(0).permutation(70), range(16, 70, 16))
+    losses = [
+        plain.train_on_batch(
+            X[rows],
+            X[rows],
+            sample_weight=None if sample_weight is None else sample_weight[rows],
+        )
+        for rows in batches
+    ]
+    sizes = [len(rows) for rows in batches]
+    assert history["loss"][0] == pytest.approx(np.dot(losses, sizes) / 70, rel=1e-5)
+    for after, expected in zip(filled.get_weights(), plain.get_weights(), strict=True):
+        np.testing.assert_allclose(after, expected, rtol=1e-5, atol=1e-6)
 
 
 def test_validation_rows_give_val_loss_and_are_not_trained_on():

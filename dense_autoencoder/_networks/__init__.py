@@ -19,6 +19,7 @@ from ._build import (
 )
 from ._run import (
     PREDICT_BATCH_SIZE,
+    TRACES_STEPS,
     PenalisedReconstruction,
     compile_for_training,
     evaluate_loss,
@@ -39,6 +40,7 @@ __all__ = [
     "ACTIVATIONS",
     "InputNoise",
     "PREDICT_BATCH_SIZE",
+    "TRACES_STEPS",
     "PenalisedReconstruction",
     "build_autoencoder",
     "build_head",

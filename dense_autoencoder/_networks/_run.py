@@ -6,6 +6,10 @@ import numpy as np
 #: Rows per call when a fitted network runs on NumPy data, to bound memory.
 PREDICT_BATCH_SIZE = 4096
 
+#: Whether the backend traces the training step anew for each shape of batch:
+#: TensorFlow and JAX do, PyTorch runs it eagerly.
+TRACES_STEPS = keras.backend.backend() != "torch"
+
 
 class PenalisedReconstruction(keras.losses.Loss):
     """Each sample's mean squared error plus the L1 norm of its codes, weighted.
