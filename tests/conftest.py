@@ -9,6 +9,12 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
+from dense_autoencoder._networks import (
+    build_autoencoder,
+    compile_for_training,
+    reconstruction_loss,
+)
+
 
 @pytest.fixture(scope="session")
 def digits():
@@ -46,3 +52,28 @@ def read_only_memmap(tmp_path):
         return np.memmap(path, dtype=array.dtype, mode="r", shape=array.shape)
 
     return store
+
+
+@pytest.fixture
+def penalised_autoencoder():
+    """A function that builds a small compiled autoencoder whose codes pay 0.1.
+
+    6 inputs, a ReLU layer of 5, a linear code of 3; the same initial weights
+    on every call. It returns the encoder, the decoder and the model to train.
+    """
+
+    def build():
+        networks = build_autoencoder(
+            6,
+            (5,),
+            3,
+            activation="relu",
+            latent_activation="linear",
+            output_activation="linear",
+            seeds=range(4),
+            latent_l1=0.1,
+        )
+        compile_for_training(networks[2], reconstruction_loss(0.1), 0.01)
+        return networks
+
+    return build

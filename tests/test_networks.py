@@ -6,13 +6,11 @@ import pytest
 from dense_autoencoder._networks import (
     PREDICT_BATCH_SIZE,
     build_autoencoder,
-    compile_for_training,
     dense_stack,
     dense_stack_from_state,
     dense_stack_state,
     evaluate_loss,
     predict,
-    reconstruction_loss,
 )
 
 
@@ -87,7 +85,9 @@ def test_state_round_trip_rebuilds_the_same_function():
     np.testing.assert_array_equal(predict(copy, X), predict(model, X))
 
 
-def test_the_code_penalty_is_each_samples_own_and_weighted_like_its_error():
+def test_the_code_penalty_is_each_samples_own_and_weighted_like_its_error(
+    penalised_autoencoder,
+):
     """The loss is the weighted mean of each row's error plus its codes' L1 norm.
 
     Over more rows than one call of the model takes, with larger values in
@@ -97,17 +97,7 @@ def test_the_code_penalty_is_each_samples_own_and_weighted_like_its_error():
     X = rng.rand(PREDICT_BATCH_SIZE + 904, 6).astype(np.float32)
     X[PREDICT_BATCH_SIZE:] *= 5
     sample_weight = rng.uniform(0.5, 2, len(X)).astype(np.float32)
-    encoder, decoder, model = build_autoencoder(
-        6,
-        (5,),
-        3,
-        activation="relu",
-        latent_activation="linear",
-        output_activation="linear",
-        seeds=range(4),
-        latent_l1=0.1,
-    )
-    compile_for_training(model, reconstruction_loss(0.1), 0.01)
+    encoder, decoder, model = penalised_autoencoder()
     codes = predict(encoder, X)
     errors = np.mean((predict(decoder, codes) - X) ** 2, axis=1)
     per_sample = errors + 0.1 * np.abs(codes).sum(axis=1)

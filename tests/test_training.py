@@ -6,11 +6,9 @@ import pytest
 
 from dense_autoencoder import TrainingDivergedError
 from dense_autoencoder._networks import (
-    build_autoencoder,
     compile_for_training,
     dense_stack,
     evaluate_loss,
-    reconstruction_loss,
 )
 from dense_autoencoder._training import DIVERGENCE_FACTOR, train
 
@@ -62,10 +60,11 @@ def test_loss_goes_down_and_history_has_one_loss_per_epoch():
     assert kept == (20, history["loss"][-1])
 
 
-def test_batches_of_one_size_trace_the_training_step_once(monkeypatch):
+@pytest.mark.parametrize("n_samples", [64, 70])
+def test_the_training_step_is_traced_once(monkeypatch, n_samples):
     if keras.backend.backend() == "torch":
         pytest.skip("PyTorch runs the training step eagerly, with no trace")
-    model, X, Y = _problem()
+    model, X, Y = _problem(n_samples)
     traces = []
     step = type(model).train_step
 
@@ -74,31 +73,17 @@ def test_batches_of_one_size_trace_the_training_step_once(monkeypatch):
         return step(self, *args)
 
     monkeypatch.setattr(type(model), "train_step", counted_step)
-    # 64 rows in batches of 16: one shape, so one trace for all 12 steps. An
-    # optimizer that made its variables in the first step traced it twice.
-    _train_on_all_rows(model, X, Y, 3, {**SETTINGS, "early_stopping": False})
-    assert len(traces) == 1
-
-
-def test_a_shorter_last_batch_does_not_trace_the_training_step_again(monkeypatch):
-    if keras.backend.backend() == "torch":
-        pytest.skip("PyTorch runs the training step eagerly, with no trace")
-    model, X, Y = _problem(70)
-    traces = []
-    step = type(model).train_step
-
-    def counted_step(self, *args):
-        traces.append(args)
-        return step(self, *args)
-
-    monkeypatch.setattr(type(model), "train_step", counted_step)
-    # 70 rows in batches of 16: four of 16 and one of 6, filled up to 16.
+    # In batches of 16: 64 rows make four, of one shape; an optimizer that
+    # made its variables in the first step traced it twice. 70 rows make four
+    # of 16 and one of 6, which is filled up to 16, so one shape too.
     _train_on_all_rows(model, X, Y, 3, {**SETTINGS, "early_stopping": False})
     assert len(traces) == 1
 
 
 @pytest.mark.parametrize("weighted", [False, True])
-def test_a_filled_last_batch_trains_as_the_shorter_batch_would(weighted):
+def test_a_filled_last_batch_trains_as_the_shorter_batch_would(
+    weighted, penalised_autoencoder
+):
     """One epoch of `train` equals Keras's own steps on the unfilled batches.
 
     The model penalises its codes too, as `latent_l1` does: the rows that
@@ -107,21 +92,7 @@ def test_a_filled_last_batch_trains_as_the_shorter_batch_would(weighted):
     rng = np.random.RandomState(0)
     X = rng.rand(70, 6).astype(np.float32)
     sample_weight = rng.uniform(0.5, 2, 70).astype(np.float32) if weighted else None
-    models = []
-    for _ in range(2):
-        *_, model = build_autoencoder(
-            6,
-            (5,),
-            3,
-            activation="relu",
-            latent_activation="linear",
-            output_activation="linear",
-            seeds=range(4),
-            latent_l1=0.1,
-        )
-        compile_for_training(model, reconstruction_loss(0.1), 0.01)
-        models.append(model)
-    filled, plain = models
+    (*_, filled), (*_, plain) = penalised_autoencoder(), penalised_autoencoder()
     history, _ = train(
         filled,
         X,
