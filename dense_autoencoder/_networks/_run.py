@@ -44,8 +44,8 @@ class PenalisedReconstruction(keras.losses.Loss):
     def call(self, y_true, y_pred):
         n_features = y_true.shape[-1]
         reconstruction, codes = y_pred[:, :n_features], y_pred[:, n_features:]
-        return keras.ops.mean(
-            keras.ops.square(y_true - reconstruction), axis=-1
+        return keras.losses.mean_squared_error(
+            y_true, reconstruction
         ) + self.latent_l1 * keras.ops.sum(keras.ops.abs(codes), axis=-1)
 
     def get_config(self):
