@@ -1,5 +1,8 @@
 """What the benchmark scripts share: the data, timing and table printing."""
 
+import atexit
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -8,12 +11,25 @@ import numpy as np
 from sklearn.datasets import fetch_lfw_people, load_digits
 from sklearn.model_selection import train_test_split
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED_LFW = Path(__file__).resolve().parents[2] / "shared" / "data" / "lfw_home"
 
 
 def default_data_home():
-    """``../shared/data`` beside the repository when it exists, else None."""
-    return str(SHARED_DATA) if SHARED_DATA.is_dir() else None
+    """Link ``../shared/data/lfw_home`` into a temporary data home; None if absent.
+
+    scikit-learn caches what it loads in ``lfw_home/joblib``; the links let it
+    write that cache in a temporary folder, removed at exit, and leave the
+    shared copy unwritten.
+    """
+    if not SHARED_LFW.is_dir():
+        return None
+    data_home = Path(tempfile.mkdtemp(prefix="lfw_data_"))
+    atexit.register(shutil.rmtree, data_home, ignore_errors=True)
+    (data_home / "lfw_home").mkdir()
+    for entry in SHARED_LFW.iterdir():
+        if entry.name != "joblib":
+            (data_home / "lfw_home" / entry.name).symlink_to(entry)
+    return str(data_home)
 
 
 def lfw_split(data_home):
