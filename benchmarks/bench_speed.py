@@ -79,7 +79,7 @@ def main():
     X = faces.reshape(len(faces), -1)
     repeats = args.repeats
     peak = matmul_peak()
-    n_train = round(0.9 * len(X))  # early stopping holds out 10%
+    n_train = len(X) - round(0.1 * len(X))  # early stopping holds out 10%
 
     reference = DenseAutoencoder(420, epochs=1, random_state=0).fit(X)
     ours = epoch_time(X, repeats)
