@@ -15,7 +15,8 @@ On Labeled Faces in the Wild (5 people with at least 100 images, resized by
   face recognition example.
 
 With ``--cv``, it also prints the 5-fold cross-validated accuracy on the
-training faces of the defaults, logistic regression and eigenfaces, repeated
+training faces of the defaults, of ``class_weight="balanced"``, of logistic
+regression and of eigenfaces, repeated
 over seeds with reshuffled folds: a second estimate that does not rest on the
 285 test images alone.
 
@@ -24,8 +25,9 @@ from the repository root::
 
     python benchmarks/bench_lfw_classifier.py [--seeds 5] [--cv] [--data-home PATH]
 
-The data come from ``../shared/data`` beside the repository when it exists,
-offline; otherwise scikit-learn downloads them to its default data home.
+The data come from ``../shared/data/lfw_home`` beside the repository when it
+exists, offline, through links in a temporary data home; otherwise
+scikit-learn downloads them to its default data home.
 """
 
 import argparse
@@ -203,6 +205,10 @@ def main():
     print(f"\n5-fold cross-validated accuracy on the {len(X_train)} training faces")
     for name, model in [
         ("LatentClassifier()", lambda seed: LatentClassifier(random_state=seed)),
+        (
+            "LatentClassifier(class_weight='balanced')",
+            lambda seed: LatentClassifier(class_weight="balanced", random_state=seed),
+        ),
         *((name, lambda _, model=model: model()) for name, model in anchors),
     ]:
         report(
