@@ -16,9 +16,8 @@ On Labeled Faces in the Wild (5 people with at least 100 images, resized by
 
 With ``--cv``, it also prints the 5-fold cross-validated accuracy on the
 training faces of the defaults, of ``class_weight="balanced"``, of logistic
-regression and of eigenfaces, repeated
-over seeds with reshuffled folds: a second estimate that does not rest on the
-285 test images alone.
+regression and of eigenfaces, repeated over seeds with reshuffled folds: a
+second estimate that does not rest on the 285 test images alone.
 
 Keras runs are repeated over seeds; the median and range are printed. Run
 from the repository root::

@@ -79,9 +79,9 @@ def main():
     X = faces.reshape(len(faces), -1)
     repeats = args.repeats
     peak = matmul_peak()
-    n_train = len(X) - round(0.1 * len(X))  # early stopping holds out 10%
-
     reference = DenseAutoencoder(420, epochs=1, random_state=0).fit(X)
+    # Early stopping holds out validation_fraction of the rows.
+    n_train = len(X) - round(reference.validation_fraction * len(X))
     ours = epoch_time(X, repeats)
     keras_fit = keras_epoch_time(X, repeats)
     rows = []
