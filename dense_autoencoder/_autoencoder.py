@@ -117,7 +117,7 @@ class DenseAutoencoder(
     random_state : int, RandomState instance or None, default=None
         Seeds the weights' initialization, the validation split and the order
         of the samples in each epoch. An integer gives bitwise identical
-        results across fits and processes on the same machine. None draws from
+        weights across fits and processes on the same machine. None draws from
         NumPy's global random state, as scikit-learn does.
 
     verbose : int, default=0

@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ._base import BaseDenseNetwork
+from ._blas import one_blas_thread
 from ._networks import (
     build_autoencoder,
     compile_for_training,
@@ -122,7 +123,8 @@ class BaseAutoencoder(BaseDenseNetwork):
                 self._start_from_pca(
                     autoencoder, centred, mean, hidden, rng, sample_weight
                 )
-            shift_inputs(encoder, mean)
+            with one_blas_thread():
+                shift_inputs(encoder, mean)
 
             self._set_networks(encoder_=encoder, decoder_=decoder)
             # Shares the networks' layers, which now take X as it comes.
@@ -217,12 +219,13 @@ class BaseAutoencoder(BaseDenseNetwork):
         if rows is not None:
             centred = centred[rows]
             sample_weight = None if sample_weight is None else sample_weight[rows]
-        start_from_pca(
-            autoencoder,
-            centred,
-            mean,
-            min(self.latent_dim, *hidden, *centred.shape),
-            rng,
-            sample_weight,
-            latent_activation=self.latent_activation,
-        )
+        with one_blas_thread():
+            start_from_pca(
+                autoencoder,
+                centred,
+                mean,
+                min(self.latent_dim, *hidden, *centred.shape),
+                rng,
+                sample_weight,
+                latent_activation=self.latent_activation,
+            )

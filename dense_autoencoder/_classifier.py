@@ -125,7 +125,7 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
     random_state : int, RandomState instance or None, default=None
         Seeds the head's initialization, the validation split, the order of
         the samples in each epoch, and the autoencoder when its own
-        ``random_state`` is None. An integer gives bitwise identical results
+        ``random_state`` is None. An integer gives bitwise identical weights
         across fits and processes on the same machine.
 
     verbose : int, default=0
