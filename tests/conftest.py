@@ -5,6 +5,7 @@ import io
 import pickle
 
 import joblib
+import keras
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
@@ -77,3 +78,28 @@ def penalised_autoencoder():
         return networks
 
     return build
+
+
+@pytest.fixture
+def assert_same_networks():
+    """A function that asserts that fitted autoencoders have the same weights.
+
+    Bitwise, except on PyTorch, whose CPU kernels round by the thread count,
+    so that fits in processes with fewer threads agree to float32 rounding.
+    """
+
+    def check(autoencoders, others):
+        pairs = zip(autoencoders, others, strict=True)
+        for autoencoder, other in pairs:
+            for network in ("encoder_", "decoder_"):
+                weights = getattr(autoencoder, network).get_weights()
+                other_weights = getattr(other, network).get_weights()
+                for weight, other_weight in zip(weights, other_weights, strict=True):
+                    if keras.backend.backend() == "torch":
+                        np.testing.assert_allclose(
+                            weight, other_weight, rtol=1e-5, atol=1e-7
+                        )
+                    else:
+                        np.testing.assert_array_equal(weight, other_weight)
+
+    return check
