@@ -9,12 +9,21 @@ process.
 
 import threading
 from contextlib import contextmanager
+from functools import cache
 
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 # The thread limit is the process's: fits in concurrent threads take turns, so
 # that none restores the thread count while another still relies on the limit.
 _TURN = threading.RLock()
+
+
+@cache
+def _controller():
+    # Finding the loaded BLAS libraries takes milliseconds, a few percent of a
+    # small fit: once per process. NumPy's and SciPy's, the ones that fit
+    # uses, are loaded when this package is imported.
+    return ThreadpoolController()
 
 
 @contextmanager
@@ -35,5 +44,5 @@ def one_blas_thread():
     >>> bool(np.array_equal(first, second))
     True
     """
-    with _TURN, threadpool_limits(limits=1, user_api="blas"):
+    with _TURN, _controller().limit(limits=1, user_api="blas"):
         yield
