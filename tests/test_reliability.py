@@ -124,17 +124,23 @@ def test_grid_search_in_two_processes_scores_as_in_one_to_rounding(digits):
     np.testing.assert_allclose(scores(2), scores(1), rtol=rtol)
 
 
-def test_fits_in_two_processes_give_the_weights_of_one(digits, assert_same_networks):
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        DenseAutoencoder(6, epochs=2, random_state=0),
+        LatentClassifier(DenseAutoencoder(6, epochs=2), epochs=2, random_state=0),
+    ],
+    ids=["autoencoder", "classifier"],
+)
+def test_fits_in_two_processes_give_the_weights_of_one(
+    estimator, digits, assert_same_networks
+):
     # loky's workers run with fewer BLAS threads than this process.
-    X, _ = digits
+    X, y = digits
 
     def fitted(n_jobs):
         return cross_validate(
-            DenseAutoencoder(6, epochs=2, random_state=0),
-            X[:300],
-            cv=2,
-            n_jobs=n_jobs,
-            return_estimator=True,
+            estimator, X[:300], y[:300], cv=2, n_jobs=n_jobs, return_estimator=True
         )["estimator"]
 
     assert_same_networks(fitted(2), fitted(1))
