@@ -14,7 +14,9 @@ from sklearn.pipeline import Pipeline
 from dense_autoencoder import DenseAutoencoder
 
 
-def test_grid_search_runs_on_a_local_dask_cluster(digits, assert_same_networks):
+def test_grid_search_runs_on_a_local_dask_cluster(
+    digits, assert_same_networks, assert_scores_agree
+):
     distributed = pytest.importorskip("distributed")
     X = digits[0][:300]
 
@@ -52,13 +54,9 @@ def test_grid_search_runs_on_a_local_dask_cluster(digits, assert_same_networks):
         # of the tasks, not the client's cached list of workers, which can lag.
         ran_on = {task["worker"] for task in tasks.data}
         assert ran_on and ran_on <= set(client.run(lambda: None))
-    # The workers fit the same networks; they score them with fewer BLAS
-    # threads, whose float32 products round otherwise (see test_reliability).
+    # The workers fit the same networks, and score them with fewer threads.
     assert_same_networks(fitted_on_cluster, fitted(backend="loky", n_jobs=1))
-    rtol = 1e-5 if keras.backend.backend() == "torch" else 1e-6
-    np.testing.assert_allclose(
-        on_cluster, split_scores(backend="loky", n_jobs=1), rtol=rtol
-    )
+    assert_scores_agree(on_cluster, split_scores(backend="loky", n_jobs=1))
 
 
 def test_codes_feed_a_scikeras_classifier_in_a_pipeline(digits):

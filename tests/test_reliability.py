@@ -104,7 +104,9 @@ def test_threads_transform_as_the_serial_run_does(fitted, digits):
         np.testing.assert_array_equal(mine, theirs)
 
 
-def test_grid_search_in_two_processes_scores_as_in_one_to_rounding(digits):
+def test_grid_search_in_two_processes_scores_as_in_one_to_rounding(
+    digits, assert_scores_agree
+):
     X, _ = digits
 
     def scores(n_jobs):
@@ -117,11 +119,9 @@ def test_grid_search_in_two_processes_scores_as_in_one_to_rounding(digits):
         results = search.fit(X[:300]).cv_results_
         return np.array([results[f"split{i}_test_score"] for i in range(2)])
 
-    # loky's workers run with fewer threads than this process, and OpenBLAS's
-    # float32 products round by the thread count (the weights are equal: see
-    # below); PyTorch's CPU kernels do too, in training.
-    rtol = 1e-5 if keras.backend.backend() == "torch" else 1e-6
-    np.testing.assert_allclose(scores(2), scores(1), rtol=rtol)
+    # loky's workers run with fewer threads than this process (the weights
+    # are equal: see below).
+    assert_scores_agree(scores(2), scores(1))
 
 
 @pytest.mark.parametrize(
