@@ -8,6 +8,7 @@ from pathlib import Path
 
 import keras
 import numpy as np
+import threadpoolctl
 from sklearn.datasets import fetch_lfw_people, load_digits
 from sklearn.model_selection import train_test_split
 
@@ -73,9 +74,32 @@ def median_time(function, repeats):
 
 
 def matmul_peak(repeats=5, size=2048):
-    """NumPy float32 matrix product throughput, in GFLOP/s."""
+    """Float32 matrix product throughput of NumPy and of Keras, in GFLOP/s.
+
+    Keras's backend multiplies with its own kernels (oneDNN on TensorFlow),
+    NumPy with OpenBLAS, whose kernels ``OPENBLAS_CORETYPE`` can choose: the
+    two peaks may differ by a factor of two on one machine.
+    """
     a = np.random.RandomState(0).rand(size, size).astype(np.float32)
-    return 2 * size**3 / median_time(lambda: a @ a, repeats) / 1e9
+    tensor = keras.ops.convert_to_tensor(a)
+    flops = 2 * size**3
+    return {
+        "NumPy": flops / median_time(lambda: a @ a, repeats) / 1e9,
+        # One value read back waits for the product, whichever the backend.
+        f"Keras ({keras.backend.backend()})": flops
+        / median_time(lambda: float(keras.ops.matmul(tensor, tensor)[0, 0]), repeats)
+        / 1e9,
+    }
+
+
+def blas_kernels():
+    """Name the OpenBLAS kernels that NumPy runs, e.g. ``"Haswell"``."""
+    info = threadpoolctl.threadpool_info()
+    return ", ".join(
+        sorted(
+            {str(lib.get("architecture")) for lib in info if lib["user_api"] == "blas"}
+        )
+    )
 
 
 def print_table(title, header, rows):
