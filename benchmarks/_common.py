@@ -93,11 +93,18 @@ def matmul_peak(repeats=5, size=2048):
 
 
 def blas_kernels():
-    """Name the OpenBLAS kernels that NumPy runs, e.g. ``"Haswell"``."""
-    info = threadpoolctl.threadpool_info()
+    """Name the kernels of the loaded BLAS: ``"Haswell"``, say, or ``"mkl"``.
+
+    OpenBLAS reports the processor family whose kernels it runs; other
+    libraries are named.
+    """
     return ", ".join(
         sorted(
-            {str(lib.get("architecture")) for lib in info if lib["user_api"] == "blas"}
+            {
+                lib.get("architecture", lib["internal_api"])
+                for lib in threadpoolctl.threadpool_info()
+                if lib["user_api"] == "blas"
+            }
         )
     )
 

@@ -97,7 +97,7 @@ def main():
         for name, seconds, gflops in throughputs
     ]
     print_table(
-        f"Training throughput on LFW (one epoch; NumPy's OpenBLAS kernels: "
+        f"Training throughput on LFW (one epoch; NumPy's BLAS kernels: "
         f"{blas_kernels()})",
         [
             "model",
