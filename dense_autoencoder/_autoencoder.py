@@ -9,7 +9,11 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    check_is_fitted,
+)
 
 from ._autoencoder_fit import BaseAutoencoder
 from ._base import BaseDenseNetwork
@@ -386,7 +390,7 @@ class DenseAutoencoder(
         reconstruction = self._forward(X, "encoder_", "decoder_")
         return -np.mean(np.square(reconstruction - X, dtype=np.float64), axis=1)
 
-    def score(self, X, y=None):
+    def score(self, X, y=None, sample_weight=None):
         """Negative mean squared reconstruction error over all of ``X``.
 
         Parameters
@@ -397,12 +401,41 @@ class DenseAutoencoder(
         y : Ignored
             Not used, present for API consistency by convention.
 
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples' errors: the score is their
+            weighted mean, as ``fit`` weighs its loss. None weighs every
+            sample equally. With metadata routing on,
+            ``set_score_request(sample_weight=True)`` lets a grid search pass
+            the weights of each held-out fold.
+
         Returns
         -------
         score : float
             Higher is better, so that ``GridSearchCV`` maximises it.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from dense_autoencoder import DenseAutoencoder
+        >>> X = np.random.RandomState(0).rand(100, 6)
+        >>> autoencoder = DenseAutoencoder(2, epochs=2, random_state=0).fit(X)
+        >>> errors = -autoencoder.score_samples(X[:2])
+        >>> weighted = -autoencoder.score(X[:2], sample_weight=[3, 1])
+        >>> bool(np.isclose(weighted, (3 * errors[0] + errors[1]) / 4))
+        True
         """
-        return float(np.mean(self.score_samples(X)))
+        scores = self.score_samples(X)
+        if sample_weight is None:
+            return float(np.mean(scores))
+        sample_weight = _check_sample_weight(
+            sample_weight, scores, ensure_non_negative=True
+        )
+        if not sample_weight.sum() > 0:
+            raise ValueError(
+                "sample_weight must give a positive weight to at least 1 "
+                "sample; got weights that sum to 0."
+            )
+        return float(np.average(scores, weights=sample_weight))
 
     @property
     def _n_features_out(self):

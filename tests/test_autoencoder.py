@@ -3,20 +3,23 @@
 import copy
 import pickle
 import pickletools
+import warnings
 
 import keras
 import numpy as np
 import pytest
+import sklearn
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.model_selection import GridSearchCV, cross_validate, train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.fixes import parse_version
 from sklearn.utils.validation import check_is_fitted
 
 from dense_autoencoder import DenseAutoencoder
@@ -209,6 +212,84 @@ def test_score_flags_data_unlike_the_training_data(small):
     autoencoder, X = small
     noise = np.random.RandomState(0).rand(*X.shape)
     assert autoencoder.score(X) > autoencoder.score(noise)
+
+
+def test_score_with_sample_weight_is_the_weighted_mean_error(small):
+    autoencoder, X = small
+    weights = np.random.RandomState(0).randint(0, 4, len(X))
+    scores = autoencoder.score_samples(X)
+    assert autoencoder.score(X, sample_weight=weights) == pytest.approx(
+        np.sum(weights * scores) / weights.sum()
+    )
+    # Integer weights score as repeated rows, and weights of 1 as none.
+    assert autoencoder.score(X, sample_weight=weights) == pytest.approx(
+        autoencoder.score(np.repeat(X, weights, axis=0))
+    )
+    assert autoencoder.score(X, sample_weight=np.ones(len(X))) == pytest.approx(
+        autoencoder.score(X)
+    )
+
+
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        (np.ones(5), r"sample_weight.shape == \(5,\), expected \(300,\)"),
+        (-np.ones(300), "Negative values in data passed to `sample_weight`"),
+        # scikit-learn >= 1.7 refuses these itself, in its own words.
+        (np.zeros(300), "at least one non-zero|got weights that sum to 0"),
+    ],
+)
+def test_score_refuses_bad_sample_weight(small, weights, message):
+    autoencoder, X = small
+    with pytest.raises(ValueError, match=message):
+        autoencoder.score(X, sample_weight=weights)
+
+
+def test_metadata_routing_passes_the_held_out_weights_to_score(digits):
+    X = digits[0][:200]
+    weights = np.random.RandomState(0).uniform(0.1, 3, len(X))
+    folds = [
+        (np.arange(100, 200), np.arange(100)),
+        (np.arange(100), np.arange(100, 200)),
+    ]
+    with sklearn.config_context(enable_metadata_routing=True):
+        autoencoder = (
+            DenseAutoencoder(3, epochs=2, random_state=0)
+            .set_fit_request(sample_weight=True)
+            .set_score_request(sample_weight=True)
+        )
+        results = cross_validate(
+            autoencoder,
+            X,
+            params={"sample_weight": weights},
+            cv=folds,
+            return_estimator=True,
+        )
+    for (_, test), fitted, score in zip(
+        folds, results["estimator"], results["test_score"], strict=True
+    ):
+        assert score == pytest.approx(
+            fitted.score(X[test], sample_weight=weights[test])
+        )
+        assert score != pytest.approx(fitted.score(X[test]))
+
+
+def test_weighted_grid_search_scores_its_folds_with_the_weights(digits):
+    # scikit-learn >= 1.7 passes a search's sample_weight on to the score
+    # with metadata routing off, and warns when the score cannot take it.
+    X = digits[0][:200]
+    weights = np.random.RandomState(0).uniform(0.1, 3, len(X))
+    folds = [(np.arange(100, 200), np.arange(100))]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*does not support sample_weight")
+        search = GridSearchCV(
+            DenseAutoencoder(epochs=2, random_state=0), {"latent_dim": [3]}, cv=folds
+        ).fit(X, sample_weight=weights)
+    if parse_version(sklearn.__version__) >= parse_version("1.7"):
+        fitted = clone(search.best_estimator_).fit(X[100:], sample_weight=weights[100:])
+        assert search.cv_results_["split0_test_score"][0] == pytest.approx(
+            fitted.score(X[:100], sample_weight=weights[:100])
+        )
 
 
 def test_feature_names_out_and_pandas_output(small):
