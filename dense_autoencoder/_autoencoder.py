@@ -430,6 +430,7 @@ class DenseAutoencoder(
         sample_weight = _check_sample_weight(
             sample_weight, scores, ensure_non_negative=True
         )
+        # scikit-learn >= 1.7 refuses all-zero weights above; 1.6 lets them by.
         if not sample_weight.sum() > 0:
             raise ValueError(
                 "sample_weight must give a positive weight to at least 1 "
