@@ -83,7 +83,7 @@ class DenseAutoencoder(
     learning_rate_init : float, default=0.002
         Adam's step size.
 
-    batch_size : int, default=128
+    batch_size : int, default=256
         Samples per gradient step; clipped to the number of training samples.
         Large enough batches keep training near the machine's peak
         throughput.
@@ -242,7 +242,7 @@ class DenseAutoencoder(
         noise=0.0,
         latent_l1=0.0,
         learning_rate_init=0.002,
-        batch_size=128,
+        batch_size=256,
         epochs=100,
         validation_fraction=0.1,
         early_stopping=True,

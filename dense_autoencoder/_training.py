@@ -183,7 +183,8 @@ def train(
             "Scale X, for example with MinMaxScaler."
         )
     limit = DIVERGENCE_FACTOR * max(best.loss, trivial_loss)
-    batch_size = min(batch_size, X.shape[0])
+    n_steps = -(-X.shape[0] // min(batch_size, X.shape[0]))
+    batch_size = -(-X.shape[0] // n_steps)
     progress = progress_bar(
         model, verbose=verbose, epochs=epochs, steps=-(-X.shape[0] // batch_size)
     )

@@ -63,6 +63,6 @@ def test_documented_defaults_are_the_signature_defaults(documented, signed):
 def test_the_parser_reads_the_defaults_it_checks():
     # A check that finds no defaults would pass on any docstring.
     defaults = _documented_defaults(inspect.getdoc(dense_autoencoder.DenseAutoencoder))
-    assert defaults["batch_size"] == "128"
+    assert defaults["batch_size"] == "256"
     assert defaults["init"] == '"auto"'
     assert len(defaults) >= 15

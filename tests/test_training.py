@@ -6,6 +6,7 @@ import pytest
 
 from dense_autoencoder import TrainingDivergedError
 from dense_autoencoder._networks import (
+    TRACES_STEPS,
     compile_for_training,
     dense_stack,
     evaluate_loss,
@@ -60,7 +61,7 @@ def test_loss_goes_down_and_history_has_one_loss_per_epoch():
     assert kept == (20, history["loss"][-1])
 
 
-@pytest.mark.parametrize("n_samples", [64, 70])
+@pytest.mark.parametrize("n_samples", [64, 69])
 def test_the_training_step_is_traced_once(monkeypatch, n_samples):
     if keras.backend.backend() == "torch":
         pytest.skip("PyTorch runs the training step eagerly, with no trace")
@@ -73,11 +74,35 @@ def test_the_training_step_is_traced_once(monkeypatch, n_samples):
         return step(self, *args)
 
     monkeypatch.setattr(type(model), "train_step", counted_step)
-    # In batches of 16: 64 rows make four, of one shape; an optimizer that
-    # made its variables in the first step traced it twice. 70 rows make four
-    # of 16 and one of 6, which is filled up to 16, so one shape too.
+    # In batches of at most 16: 64 rows make four, of one shape; an optimizer
+    # that made its variables in the first step traced it twice. 69 rows make
+    # four of 14 and one of 13, which is filled up to 14, so one shape too.
     _train_on_all_rows(model, X, Y, 3, {**SETTINGS, "early_stopping": False})
     assert len(traces) == 1
+
+
+@pytest.mark.parametrize(
+    "n_samples, batch_size, expected",
+    [(64, 16, [16] * 4), (69, 16, [14, 14, 14, 14, 13]), (10, 32, [10])],
+)
+def test_an_epoch_is_cut_into_the_fewest_even_batches(
+    monkeypatch, n_samples, batch_size, expected
+):
+    model, X, Y = _problem(n_samples)
+    batches = []
+    step = model.train_on_batch
+
+    def recorded_step(x, y, sample_weight):
+        batches.append((len(x), int(np.count_nonzero(sample_weight))))
+        return step(x, y, sample_weight=sample_weight)
+
+    monkeypatch.setattr(model, "train_on_batch", recorded_step)
+    _train_on_all_rows(
+        model, X, Y, 1, {**SETTINGS, "batch_size": batch_size, "early_stopping": False}
+    )
+    assert [rows for _, rows in batches] == expected
+    if TRACES_STEPS:  # filled up to one shape
+        assert {shape for shape, _ in batches} == {max(expected)}
 
 
 @pytest.mark.parametrize("weighted", [False, True])
@@ -90,21 +115,22 @@ def test_a_filled_last_batch_trains_as_the_shorter_batch_would(
     fill the last batch must add no penalty either.
     """
     rng = np.random.RandomState(0)
-    X = rng.rand(70, 6).astype(np.float32)
-    sample_weight = rng.uniform(0.5, 2, 70).astype(np.float32) if weighted else None
+    X = rng.rand(69, 6).astype(np.float32)
+    sample_weight = rng.uniform(0.5, 2, 69).astype(np.float32) if weighted else None
     (*_, filled), (*_, plain) = penalised_autoencoder(), penalised_autoencoder()
     history, _ = train(
         filled,
         X,
         X,
-        (np.arange(70), None),
+        (np.arange(69), None),
         np.random.RandomState(0),
         epochs=1,
         sample_weight=sample_weight,
         **{**SETTINGS, "early_stopping": False},
     )
-    # The order `train` drew, cut as Keras would cut it: 16, 16, 16, 16, 6.
-    batches = np.split(np.random.RandomState(0).permutation(70), range(16, 70, 16))
+    # The order `train` drew, cut into the fewest batches of at most 16 rows,
+    # of one size but the last: 14, 14, 14, 14 and 13, filled up to 14.
+    batches = np.split(np.random.RandomState(0).permutation(69), range(14, 69, 14))
     losses = [
         plain.train_on_batch(
             X[rows],
@@ -114,7 +140,7 @@ def test_a_filled_last_batch_trains_as_the_shorter_batch_would(
         for rows in batches
     ]
     sizes = [len(rows) for rows in batches]
-    assert history["loss"][0] == pytest.approx(np.dot(losses, sizes) / 70, rel=1e-5)
+    assert history["loss"][0] == pytest.approx(np.dot(losses, sizes) / 69, rel=1e-5)
     for after, expected in zip(filled.get_weights(), plain.get_weights(), strict=True):
         np.testing.assert_allclose(after, expected, rtol=1e-5, atol=1e-6)
 
