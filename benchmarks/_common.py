@@ -1,6 +1,7 @@
 """What the benchmark scripts share: the data, timing and table printing."""
 
 import atexit
+import platform
 import shutil
 import tempfile
 import time
@@ -90,6 +91,28 @@ def matmul_peak(repeats=5, size=2048):
         / median_time(lambda: float(keras.ops.matmul(tensor, tensor)[0, 0]), repeats)
         / 1e9,
     }
+
+
+def processor():
+    """Name the processor and its widest matrix instructions.
+
+    oneDNN, under TensorFlow, picks its kernels by these, so results that are
+    bitwise equal on one machine may differ in the last digits on another.
+    """
+    fields = {}
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                key, _, value = line.partition(":")
+                fields.setdefault(key.strip(), value.strip())
+    except OSError:  # not Linux
+        pass
+    name = fields.get("model name") or platform.processor() or platform.machine()
+    flags = set(fields.get("flags", "").split())
+    for flag, label in [("amx_tile", "AMX"), ("avx512f", "AVX-512"), ("avx2", "AVX2")]:
+        if flag in flags:
+            return f"{name} with {label}"
+    return name
 
 
 def blas_kernels():

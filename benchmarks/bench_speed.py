@@ -27,6 +27,7 @@ from _common import (
     matmul_peak,
     median_time,
     print_table,
+    processor,
 )
 
 from dense_autoencoder import DenseAutoencoder
@@ -97,8 +98,8 @@ def main():
         for name, seconds, gflops in throughputs
     ]
     print_table(
-        f"Training throughput on LFW (one epoch; NumPy's BLAS kernels: "
-        f"{blas_kernels()})",
+        f"Training throughput on LFW (one epoch; {processor()}; NumPy's BLAS "
+        f"kernels: {blas_kernels()})",
         [
             "model",
             "s / epoch",
