@@ -84,7 +84,9 @@ class DenseAutoencoder(
         Adam's step size.
 
     batch_size : int, default=256
-        Samples per gradient step; clipped to the number of training samples.
+        Most samples per gradient step: each epoch cuts the training samples
+        into the fewest batches of at most this many, whose sizes differ by at
+        most one.
         Large enough batches keep training near the machine's peak
         throughput.
 

@@ -72,7 +72,9 @@ class LatentClassifier(ClassifierMixin, BaseLatentClassifier):
         Adam's step size while the head is trained.
 
     batch_size : int, default=32
-        Samples per gradient step; clipped to the number of training samples.
+        Most samples per gradient step: each epoch cuts the training samples
+        into the fewest batches of at most this many, whose sizes differ by at
+        most one.
 
     epochs : int, default=150
         Maximum number of passes over the training data to train the head.

@@ -98,7 +98,9 @@ def train(
     epochs : int
         Maximum number of epochs.
     batch_size : int
-        Samples per step, clipped to the number of training rows.
+        Most samples per step: each epoch cuts the training rows into the
+        fewest batches of at most this many, whose sizes differ by at most
+        one.
     trivial_loss : float
         The loss of a model that ignores its input, such as predicting the
         mean sample. Training has diverged when an epoch's loss is not
@@ -183,11 +185,9 @@ def train(
             "Scale X, for example with MinMaxScaler."
         )
     limit = DIVERGENCE_FACTOR * max(best.loss, trivial_loss)
+    # The fewest batches of at most batch_size rows, as even as they can be.
     n_steps = -(-X.shape[0] // min(batch_size, X.shape[0]))
-    batch_size = -(-X.shape[0] // n_steps)
-    progress = progress_bar(
-        model, verbose=verbose, epochs=epochs, steps=-(-X.shape[0] // batch_size)
-    )
+    progress = progress_bar(model, verbose=verbose, epochs=epochs, steps=n_steps)
     history = {"loss": []}
     progress.on_train_begin()
     with released_training_graphs():
@@ -197,7 +197,7 @@ def train(
                 (X, Y, sample_weight),
                 validation_data,
                 rng,
-                batch_size,
+                n_steps,
                 epoch,
                 progress,
             )
@@ -215,18 +215,21 @@ def train(
     return history, (best.epoch, float(best.loss))
 
 
-def _run_epoch(model, data, validation_data, rng, batch_size, epoch, progress):
-    """One pass over the rows in a new order; return the epoch's losses."""
+def _run_epoch(model, data, validation_data, rng, n_steps, epoch, progress):
+    """One pass over the rows in a new order; return the epoch's losses.
+
+    The rows are cut into ``n_steps`` batches whose sizes differ by at most
+    one, the larger first.
+    """
     X, Y, sample_weight = data
     progress.on_epoch_begin(epoch)
-    order = rng.permutation(X.shape[0])
-    total = 0.0
-    for step, start in enumerate(range(0, X.shape[0], batch_size)):
-        rows = order[start : start + batch_size]
-        batch, weights = _full_batch(rows, sample_weight, batch_size)
+    batches = np.array_split(rng.permutation(X.shape[0]), n_steps)
+    total, seen = 0.0, 0
+    for step, rows in enumerate(batches):
+        batch, weights = _full_batch(rows, sample_weight, len(batches[0]))
         loss = model.train_on_batch(X[batch], Y[batch], sample_weight=weights)
-        total += loss * len(rows)
-        logs = {"loss": total / (start + len(rows))}
+        total, seen = total + loss * len(rows), seen + len(rows)
+        logs = {"loss": total / seen}
         progress.on_train_batch_end(step, logs)
     if validation_data is not None:
         logs["val_loss"] = evaluate_loss(model, *validation_data)
@@ -237,7 +240,7 @@ def _run_epoch(model, data, validation_data, rng, batch_size, epoch, progress):
 def _full_batch(rows, sample_weight, batch_size):
     """Return ``rows`` filled up to ``batch_size`` rows, and their weights.
 
-    A last, shorter batch would have another shape, and trace the training
+    A shorter batch would have another shape, and trace the training
     step a second time (about 0.5 s a fit on TensorFlow). It is filled with
     copies of its rows at weight 0, and its own rows' weights are scaled so
     that its loss is still their mean: Keras divides by every row of a batch.

@@ -61,7 +61,7 @@ def test_loss_goes_down_and_history_has_one_loss_per_epoch():
     assert kept == (20, history["loss"][-1])
 
 
-@pytest.mark.parametrize("n_samples", [64, 69])
+@pytest.mark.parametrize("n_samples", [64, 67])
 def test_the_training_step_is_traced_once(monkeypatch, n_samples):
     if keras.backend.backend() == "torch":
         pytest.skip("PyTorch runs the training step eagerly, with no trace")
@@ -75,15 +75,21 @@ def test_the_training_step_is_traced_once(monkeypatch, n_samples):
 
     monkeypatch.setattr(type(model), "train_step", counted_step)
     # In batches of at most 16: 64 rows make four, of one shape; an optimizer
-    # that made its variables in the first step traced it twice. 69 rows make
-    # four of 14 and one of 13, which is filled up to 14, so one shape too.
+    # that made its variables in the first step traced it twice. 67 rows make
+    # two of 14 and three of 13, which are filled up to 14, so one shape too.
     _train_on_all_rows(model, X, Y, 3, {**SETTINGS, "early_stopping": False})
     assert len(traces) == 1
 
 
 @pytest.mark.parametrize(
     "n_samples, batch_size, expected",
-    [(64, 16, [16] * 4), (69, 16, [14, 14, 14, 14, 13]), (10, 32, [10])],
+    [
+        (64, 16, [16] * 4),
+        (69, 16, [14, 14, 14, 14, 13]),
+        (67, 16, [14, 14, 13, 13, 13]),
+        (10, 3, [3, 3, 2, 2]),
+        (10, 32, [10]),
+    ],
 )
 def test_an_epoch_is_cut_into_the_fewest_even_batches(
     monkeypatch, n_samples, batch_size, expected
@@ -106,31 +112,31 @@ def test_an_epoch_is_cut_into_the_fewest_even_batches(
 
 
 @pytest.mark.parametrize("weighted", [False, True])
-def test_a_filled_last_batch_trains_as_the_shorter_batch_would(
+def test_filled_batches_train_as_the_shorter_batches_would(
     weighted, penalised_autoencoder
 ):
     """One epoch of `train` equals Keras's own steps on the unfilled batches.
 
     The model penalises its codes too, as `latent_l1` does: the rows that
-    fill the last batch must add no penalty either.
+    fill the shorter batches must add no penalty either.
     """
     rng = np.random.RandomState(0)
-    X = rng.rand(69, 6).astype(np.float32)
-    sample_weight = rng.uniform(0.5, 2, 69).astype(np.float32) if weighted else None
+    X = rng.rand(67, 6).astype(np.float32)
+    sample_weight = rng.uniform(0.5, 2, 67).astype(np.float32) if weighted else None
     (*_, filled), (*_, plain) = penalised_autoencoder(), penalised_autoencoder()
     history, _ = train(
         filled,
         X,
         X,
-        (np.arange(69), None),
+        (np.arange(67), None),
         np.random.RandomState(0),
         epochs=1,
         sample_weight=sample_weight,
         **{**SETTINGS, "early_stopping": False},
     )
     # The order `train` drew, cut into the fewest batches of at most 16 rows,
-    # of one size but the last: 14, 14, 14, 14 and 13, filled up to 14.
-    batches = np.split(np.random.RandomState(0).permutation(69), range(14, 69, 14))
+    # as even as they can be: 14, 14, 13, 13 and 13, the last three filled.
+    batches = np.array_split(np.random.RandomState(0).permutation(67), 5)
     losses = [
         plain.train_on_batch(
             X[rows],
@@ -140,7 +146,7 @@ def test_a_filled_last_batch_trains_as_the_shorter_batch_would(
         for rows in batches
     ]
     sizes = [len(rows) for rows in batches]
-    assert history["loss"][0] == pytest.approx(np.dot(losses, sizes) / 69, rel=1e-5)
+    assert history["loss"][0] == pytest.approx(np.dot(losses, sizes) / 67, rel=1e-5)
     for after, expected in zip(filled.get_weights(), plain.get_weights(), strict=True):
         np.testing.assert_allclose(after, expected, rtol=1e-5, atol=1e-6)
 
