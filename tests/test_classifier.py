@@ -567,7 +567,7 @@ def test_partial_fit_on_memmap_chunks_reaches_the_accuracy_of_fit(
         for start in range(0, len(stored), 256):
             chunk = slice(start, start + 256)
             streamed.partial_fit(stored[chunk], y_train[chunk], classes=range(10))
-    # Measured: 0.880 against 0.882.
+    # Measured: 0.893 against 0.898.
     assert streamed.score(X_test, y_test) > whole.score(X_test, y_test) - 0.03
     assert streamed.n_iter_ == 10 * 6 == len(streamed.history_["loss"])
     for own, before in zip(streamed.encoder_.get_weights(), weights, strict=True):
