@@ -186,7 +186,7 @@ def train(
         )
     limit = DIVERGENCE_FACTOR * max(best.loss, trivial_loss)
     # The fewest batches of at most batch_size rows, as even as they can be.
-    n_steps = -(-X.shape[0] // min(batch_size, X.shape[0]))
+    n_steps = -(-X.shape[0] // batch_size)
     progress = progress_bar(model, verbose=verbose, epochs=epochs, steps=n_steps)
     history = {"loss": []}
     progress.on_train_begin()
@@ -224,9 +224,10 @@ def _run_epoch(model, data, validation_data, rng, n_steps, epoch, progress):
     X, Y, sample_weight = data
     progress.on_epoch_begin(epoch)
     batches = np.array_split(rng.permutation(X.shape[0]), n_steps)
+    size = len(batches[0])
     total, seen = 0.0, 0
     for step, rows in enumerate(batches):
-        batch, weights = _full_batch(rows, sample_weight, len(batches[0]))
+        batch, weights = _full_batch(rows, sample_weight, size)
         loss = model.train_on_batch(X[batch], Y[batch], sample_weight=weights)
         total, seen = total + loss * len(rows), seen + len(rows)
         logs = {"loss": total / seen}
