@@ -3,7 +3,7 @@
 import numpy as np
 
 from ._networks import TRACES_STEPS, evaluate_loss, progress_bar, set_step_size
-from ._tf_workarounds import released_training_graphs
+from ._tf_workarounds import quiet_retracing_warnings, released_training_graphs
 
 #: An epoch's loss this many times above both the starting loss and a trivial
 #: model's is divergence: a ReLU network can blow up, kill every unit and
@@ -190,7 +190,7 @@ def train(
     progress = progress_bar(model, verbose=verbose, epochs=epochs, steps=n_steps)
     history = {"loss": []}
     progress.on_train_begin()
-    with released_training_graphs():
+    with released_training_graphs(), quiet_retracing_warnings():
         for epoch in range(epochs):
             logs = _run_epoch(
                 model,

@@ -2,6 +2,7 @@
 grid search of hundreds of fits relies on."""
 
 import gc
+import logging
 import subprocess
 import sys
 import textwrap
@@ -19,6 +20,7 @@ from sklearn.model_selection import GridSearchCV, cross_validate
 
 from dense_autoencoder import DenseAutoencoder, LatentClassifier, TrainingDivergedError
 from dense_autoencoder._autoencoder_fit import _mean_square
+from dense_autoencoder._tf_workarounds import quiet_retracing_warnings
 
 psutil = pytest.importorskip("psutil")
 
@@ -155,6 +157,57 @@ def test_interleaved_fits_do_not_change_each_other(digits):
     alone = codes(1)
     codes(2)
     np.testing.assert_array_equal(codes(1), alone)
+
+
+# Logs.
+
+
+class _Records(logging.Handler):
+    """A logging handler that keeps the messages it is given."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def test_fits_in_a_loop_log_no_retracing_warning_and_leave_the_logger(digits):
+    # Each fit traces its new networks' step once; after five, TensorFlow
+    # warns of "excessive" retracing, with advice that does not apply.
+    X, _ = digits
+    logger = logging.getLogger("tensorflow")
+    filters, records = list(logger.filters), _Records()
+    logger.addHandler(records)
+    try:
+        for seed in range(8):
+            DenseAutoencoder(2, epochs=1, random_state=seed).fit(X[:100])
+    finally:
+        logger.removeHandler(records)
+    assert not [message for message in records.messages if "retracing" in message]
+    assert logger.filters == filters
+
+
+def test_only_the_retracing_warning_is_dropped():
+    logger = logging.getLogger("tensorflow")
+    records = _Records()
+    logger.addHandler(records)
+    try:
+        with quiet_retracing_warnings():
+            logger.warning(
+                "5 out of the last 5 calls to f triggered tf.function retracing."
+            )
+            logger.warning("another warning")
+        logger.warning(
+            "7 out of the last 7 calls to f triggered tf.function retracing."
+        )
+    finally:
+        logger.removeHandler(records)
+    assert records.messages == [
+        "another warning",
+        "7 out of the last 7 calls to f triggered tf.function retracing.",
+    ]
 
 
 # Divergence.
