@@ -161,12 +161,12 @@ def main():
         f"{X_train.shape[1]} x {X_train.shape[2]}; {args.seeds} seeds"
     )
     if not args.cv_only:
-        test_split_table(X_train, X_test, y_train, y_test, seeds)
+        print_test_split_table(X_train, X_test, y_train, y_test, seeds)
     if args.cv or args.cv_only:
-        cross_validated_table(X_train, y_train, seeds)
+        print_cross_validated_table(X_train, y_train, seeds)
 
 
-def test_split_table(X_train, X_test, y_train, y_test, seeds):
+def print_test_split_table(X_train, X_test, y_train, y_test, seeds):
     """Print each model's accuracy on the test split."""
     flat_train = X_train.reshape(len(X_train), -1)
     flat_test = X_test.reshape(len(X_test), -1)
@@ -220,7 +220,7 @@ def test_split_table(X_train, X_test, y_train, y_test, seeds):
         )
 
 
-def cross_validated_table(X_train, y_train, seeds):
+def print_cross_validated_table(X_train, y_train, seeds):
     """Print 5-fold cross-validated accuracy on the training faces, per seed's folds."""
     flat_train = X_train.reshape(len(X_train), -1)
     print(f"\n5-fold cross-validated accuracy on the {len(X_train)} training faces")
