@@ -173,38 +173,38 @@ class _Records(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def test_fits_in_a_loop_log_no_retracing_warning_and_leave_the_logger(digits):
+@pytest.fixture
+def tensorflow_log():
+    """The messages of the ``"tensorflow"`` logger while the test runs."""
+    logger, records = logging.getLogger("tensorflow"), _Records()
+    logger.addHandler(records)
+    yield records.messages
+    logger.removeHandler(records)
+
+
+def test_fits_in_a_loop_log_no_retracing_warning_and_leave_the_logger(
+    digits, tensorflow_log
+):
     # Each fit traces its new networks' step once; after five, TensorFlow
     # warns of "excessive" retracing, with advice that does not apply.
     X, _ = digits
     logger = logging.getLogger("tensorflow")
-    filters, records = list(logger.filters), _Records()
-    logger.addHandler(records)
-    try:
-        for seed in range(8):
-            DenseAutoencoder(2, epochs=1, random_state=seed).fit(X[:100])
-    finally:
-        logger.removeHandler(records)
-    assert not [message for message in records.messages if "retracing" in message]
+    filters = list(logger.filters)
+    for seed in range(8):
+        DenseAutoencoder(2, epochs=1, random_state=seed).fit(X[:100])
+    assert not [message for message in tensorflow_log if "retracing" in message]
     assert logger.filters == filters
 
 
-def test_only_the_retracing_warning_is_dropped():
+def test_only_the_retracing_warning_is_dropped(tensorflow_log):
     logger = logging.getLogger("tensorflow")
-    records = _Records()
-    logger.addHandler(records)
-    try:
-        with quiet_retracing_warnings():
-            logger.warning(
-                "5 out of the last 5 calls to f triggered tf.function retracing."
-            )
-            logger.warning("another warning")
+    with quiet_retracing_warnings():
         logger.warning(
-            "7 out of the last 7 calls to f triggered tf.function retracing."
+            "5 out of the last 5 calls to f triggered tf.function retracing."
         )
-    finally:
-        logger.removeHandler(records)
-    assert records.messages == [
+        logger.warning("another warning")
+    logger.warning("7 out of the last 7 calls to f triggered tf.function retracing.")
+    assert tensorflow_log == [
         "another warning",
         "7 out of the last 7 calls to f triggered tf.function retracing.",
     ]
