@@ -1,6 +1,7 @@
 """What the estimators share: parameter checks, seeding, training, state."""
 
 import contextlib
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -303,7 +304,16 @@ class BaseDenseNetwork(BaseEstimator):
         check_is_fitted(self)
         if not str(path).endswith(".keras"):
             raise ValueError(f"path must end in '.keras', got {str(path)!r}.")
-        self.encoder_.save(path)
+        with warnings.catch_warnings():
+            # Keras reads each weight with np.array, which under NumPy 2 warns
+            # that the weight's __array__ takes no copy keyword
+            # (keras-team/keras#21288): a note to Keras, not to our users.
+            warnings.filterwarnings(
+                "ignore",
+                message="__array__ implementation doesn't accept a copy keyword",
+                category=DeprecationWarning,
+            )
+            self.encoder_.save(path)
 
     @contextlib.contextmanager
     def _discard_state_on_error(self):
