@@ -341,7 +341,10 @@ def test_a_diverging_candidate_scores_nan_and_the_search_finishes():
         cv=2,
         error_score=np.nan,
     )
-    with pytest.warns(FitFailedWarning, match="TrainingDivergedError"):
+    with (
+        pytest.warns(FitFailedWarning, match="TrainingDivergedError"),
+        pytest.warns(UserWarning, match="test scores are non-finite"),
+    ):
         search.fit(X[:400])
     scores = search.cv_results_["mean_test_score"]
     assert np.isfinite(scores[0])
