@@ -4,6 +4,7 @@ import dense_autoencoder
 
 project = "dense_autoencoder"
 author = "The dense_autoencoder developers"
+copyright = "2026, The dense_autoencoder developers"
 release = dense_autoencoder.__version__
 version = release
 
