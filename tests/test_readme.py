@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 
@@ -26,6 +28,41 @@ def test_ci_runs_the_readme_test_command():
     test_command = _blocks("bash")[1].strip()
     ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
     assert test_command in ci_lines
+
+
+@pytest.mark.parametrize(
+    "venv, pip, pytest_, completes",
+    [(1, 0, 0, False), (0, 1, 0, False), (0, 0, 1, False), (0, 0, 0, True)],
+)
+def test_ci_stops_where_any_step_of_the_test_command_fails(
+    tmp_path, venv, pip, pytest_, completes
+):
+    # .ci/run's first block, up to the blank line after the test command, run
+    # with a python3 that makes a virtual environment of stand-ins: each step
+    # exits with the status given.
+    ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
+    end = ci_lines.index("", ci_lines.index(_blocks("bash")[1].strip()))
+    (tmp_path / ".ci").mkdir()
+    script = tmp_path / ".ci" / "run"
+    script.write_text("\n".join([*ci_lines[:end], "echo completed"]) + "\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    python3 = bin_dir / "python3"
+    python3.write_text(
+        "#!/bin/sh\nmkdir -p .venv/bin\n"
+        f"printf '#!/bin/sh\\nexit {pip}\\n' > .venv/bin/pip\n"
+        f"printf '#!/bin/sh\\nexit {pytest_}\\n' > .venv/bin/python\n"
+        f"chmod +x .venv/bin/pip .venv/bin/python\nexit {venv}\n"
+    )
+    python3.chmod(0o755)
+    result = subprocess.run(
+        ["bash", str(script)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+    )
+    assert ("completed" in result.stdout) == completes
+    assert (result.returncode == 0) == completes
 
 
 def test_readme_example_runs_and_prints_what_it_says(capsys):
