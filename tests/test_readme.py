@@ -10,10 +10,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+CI_RUN = ROOT / ".ci" / "run"
 
 
 def _blocks(language):
     return re.findall(rf"```{language}\n(.*?)```", README.read_text(), flags=re.DOTALL)
+
+
+def _test_command():
+    return _blocks("bash")[1].strip()
 
 
 def test_readme_has_exactly_two_set_up_commands():
@@ -25,9 +30,7 @@ def test_readme_has_exactly_two_set_up_commands():
 
 
 def test_ci_runs_the_readme_test_command():
-    test_command = _blocks("bash")[1].strip()
-    ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
-    assert test_command in ci_lines
+    assert _test_command() in CI_RUN.read_text().splitlines()
 
 
 @pytest.mark.parametrize(
@@ -40,8 +43,8 @@ def test_ci_stops_where_any_step_of_the_test_command_fails(
     # .ci/run's first block, up to the blank line after the test command, run
     # with a python3 that makes a virtual environment of stand-ins: each step
     # exits with the status given.
-    ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
-    end = ci_lines.index("", ci_lines.index(_blocks("bash")[1].strip()))
+    ci_lines = CI_RUN.read_text().splitlines()
+    end = ci_lines.index("", ci_lines.index(_test_command()))
     (tmp_path / ".ci").mkdir()
     script = tmp_path / ".ci" / "run"
     script.write_text("\n".join([*ci_lines[:end], "echo completed"]) + "\n")
