@@ -173,12 +173,14 @@ class InputNoise(keras.layers.Layer):
 
     Examples
     --------
+    >>> import keras
     >>> import numpy as np
     >>> from dense_autoencoder._networks import InputNoise
     >>> layer = InputNoise(30.0, seed=0)
     >>> X = np.zeros((1000, 4), dtype=np.float32)
-    >>> noisy = np.asarray(layer(X, training=True))
-    >>> bool(25 < noisy.std() < 35), bool(np.all(np.asarray(layer(X)) == 0))
+    >>> noisy = keras.ops.convert_to_numpy(layer(X, training=True))
+    >>> clean = keras.ops.convert_to_numpy(layer(X))
+    >>> bool(25 < noisy.std() < 35), bool(np.all(clean == 0))
     (True, True)
     """
 
