@@ -18,6 +18,7 @@ Times are medians over repeats. Run from the repository root::
 
 import argparse
 
+import keras
 import numpy as np
 from _common import (
     article_autoencoder,
@@ -143,7 +144,8 @@ def main():
                 lambda b=batch: autoencoder.encoder_.predict(b, verbose=0), repeats
             ),
             "encoder_(X)": median_time(
-                lambda b=batch: autoencoder.encoder_(b).numpy(), repeats
+                lambda b=batch: keras.ops.convert_to_numpy(autoencoder.encoder_(b)),
+                repeats,
             ),
             "NumPy matmuls": median_time(lambda b=batch: encode(b), repeats),
         }
