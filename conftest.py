@@ -12,3 +12,17 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 
 keras.ops.zeros(1)
+
+# On NVIDIA GPUs from Ampere on, TensorFlow and JAX multiply float32 matrices in
+# TF32 by default (PyTorch does not), which rounds to about 1e-3. The tests
+# compare the estimators' NumPy outputs with the Keras models' to float32
+# rounding, so they ask for full float32 products, as the user guide's GPU
+# section shows users; on a CPU nothing changes.
+if keras.backend.backend() == "jax":
+    import jax
+
+    jax.config.update("jax_default_matmul_precision", "float32")
+elif keras.backend.backend() == "tensorflow":
+    import tensorflow as tf
+
+    tf.config.experimental.enable_tensor_float_32_execution(False)

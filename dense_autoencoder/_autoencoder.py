@@ -202,9 +202,9 @@ class DenseAutoencoder(
     Keras models' to float32 rounding, at a fraction of the cost of a Keras
     call.
 
-    Training and inference run on Keras 3 with its configured backend (by
-    default TensorFlow, on the GPU when it has one). The library touches no
-    global state: no global seed, no determinism flag, no ``clear_session``.
+    Training runs on Keras 3 with its configured backend (by default
+    TensorFlow, on the GPU when it has one). The library touches no global
+    state: no global seed, no determinism flag, no ``clear_session``.
 
     Examples
     --------
