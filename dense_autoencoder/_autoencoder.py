@@ -203,8 +203,9 @@ class DenseAutoencoder(
     call.
 
     Training runs on Keras 3 with its configured backend (by default
-    TensorFlow, on the GPU when it has one). The library touches no global
-    state: no global seed, no determinism flag, no ``clear_session``.
+    TensorFlow, on the GPU when it has one), in float32 whatever Keras's
+    global dtype policy. The library touches no global state: no global seed,
+    no determinism flag, no ``clear_session``.
 
     Examples
     --------

@@ -78,6 +78,35 @@ def test_fit_leaves_global_random_state_untouched(source):
     )
 
 
+# Each builds and trains every kind of layer, loss and compile the estimators use:
+# the input noise, the code penalty, the head's cross-entropy, fine-tuning.
+ALL_LAYERS = {
+    "DenseAutoencoder": (
+        "DenseAutoencoder(4, init='random', noise=0.1, latent_l1=1e-3, epochs=3, "
+        "random_state=42)"
+    ),
+    "LatentClassifier": (
+        "LatentClassifier(DenseAutoencoder(4, epochs=3), freeze_encoder=False, "
+        "epochs=3, random_state=42)"
+    ),
+}
+
+
+@pytest.mark.parametrize("source", ALL_LAYERS.values(), ids=ALL_LAYERS)
+def test_networks_compute_in_float32_whatever_the_global_dtypes(source):
+    expected = _fit_here(source)
+    # Mixed precision, as a user may set it for other models, and float64.
+    policy, floatx = keras.config.dtype_policy(), keras.config.floatx()
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    keras.config.set_floatx("float64")
+    try:
+        output = _fit_here(source)
+    finally:
+        keras.config.set_floatx(floatx)
+        keras.config.set_dtype_policy(policy)
+    np.testing.assert_array_equal(output, expected)
+
+
 @pytest.mark.parametrize("source", ESTIMATORS.values(), ids=ESTIMATORS)
 def test_fit_leaves_tensorflow_determinism_flag_untouched(source):
     if keras.backend.backend() != "tensorflow":

@@ -50,7 +50,7 @@ def dense_stack(n_inputs, units, activations, seeds, name):
     >>> model.output_shape
     (None, 2)
     """
-    layers = [keras.Input(shape=(n_inputs,), name=f"{name}_input")]
+    layers = [keras.Input(shape=(n_inputs,), name=f"{name}_input", dtype="float32")]
     for index, (width, activation, seed) in enumerate(
         zip(units, activations, seeds, strict=True)
     ):
@@ -59,6 +59,7 @@ def dense_stack(n_inputs, units, activations, seeds, name):
                 width,
                 activation=activation,
                 kernel_initializer=keras.initializers.GlorotUniform(seed=int(seed)),
+                dtype="float32",
                 name=f"{name}_dense_{index}",
             )
         )
@@ -229,16 +230,18 @@ def training_model(encoder, decoder, *, noise=0.0, noise_seed=None, latent_l1=0.
         layers and weights. With a penalty, the codes follow the
         reconstruction in its outputs, for the loss to penalise.
     """
-    inputs = keras.Input(shape=encoder.input_shape[1:], name="autoencoder_input")
+    inputs = keras.Input(
+        shape=encoder.input_shape[1:], name="autoencoder_input", dtype="float32"
+    )
     signal = inputs
     if noise > 0:
-        signal = InputNoise(noise, seed=noise_seed)(signal)
+        signal = InputNoise(noise, seed=noise_seed, dtype="float32")(signal)
     codes = encoder(signal)
     outputs = decoder(codes)
     if latent_l1 > 0:
-        outputs = keras.layers.Concatenate(name="reconstruction_and_codes")(
-            [outputs, codes]
-        )
+        outputs = keras.layers.Concatenate(
+            name="reconstruction_and_codes", dtype="float32"
+        )([outputs, codes])
     return keras.Model(inputs, outputs, name="autoencoder")
 
 
@@ -375,5 +378,7 @@ def chain(first, second, name):
     model : keras.Model
         ``second(first(inputs))``.
     """
-    inputs = keras.Input(shape=first.input_shape[1:], name=f"{name}_input")
+    inputs = keras.Input(
+        shape=first.input_shape[1:], name=f"{name}_input", dtype="float32"
+    )
     return keras.Model(inputs, second(first(inputs)), name=name)

@@ -37,8 +37,10 @@ class PenalisedReconstruction(keras.losses.Loss):
     2.25
     """
 
-    def __init__(self, latent_l1, name="penalised_reconstruction", **kwargs):
-        super().__init__(name=name, **kwargs)
+    def __init__(
+        self, latent_l1, name="penalised_reconstruction", dtype="float32", **kwargs
+    ):
+        super().__init__(name=name, dtype=dtype, **kwargs)
         self.latent_l1 = float(latent_l1)
 
     def call(self, y_true, y_pred):
@@ -91,10 +93,14 @@ def compile_for_training(model, loss, learning_rate, optimizer=None):
         ``learning_rate``; None compiles a new Adam.
     """
     if loss == "cross_entropy":
-        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        loss = keras.losses.SparseCategoricalCrossentropy(
+            from_logits=True, dtype="float32"
+        )
+    elif loss == "mean_squared_error":
+        loss = keras.losses.MeanSquaredError(dtype="float32")
     if optimizer is None:
         optimizer = keras.optimizers.Adam(learning_rate=learning_rate, name="adam")
-    model.compile(optimizer=optimizer, loss=loss)
+    model.compile(optimizer=optimizer, loss=loss, auto_scale_loss=False)
     # Built here, Adam's variables exist before the training step is first
     # traced; built in that first call, they make TensorFlow trace it twice.
     model.optimizer.build(model.trainable_variables)
