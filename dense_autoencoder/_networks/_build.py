@@ -1,4 +1,9 @@
-"""Builders of the estimators' Keras networks: dense stacks, autoencoder, head."""
+"""Builders of the estimators' Keras networks: dense stacks, autoencoder, head.
+
+Every layer and input is float32 whatever Keras's global dtype policy and
+``floatx``: the start from PCA and the NumPy inference rely on float32, and a
+mixed-precision policy set for other models must not change a fit.
+"""
 
 import keras
 

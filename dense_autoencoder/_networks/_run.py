@@ -76,7 +76,8 @@ def compile_for_training(model, loss, learning_rate, optimizer=None):
     """Compile ``model`` with Adam and ``loss``, in place.
 
     The optimizer is named explicitly: an auto-named optimizer registers a new
-    unique name in Keras's global state on every fit.
+    unique name in Keras's global state on every fit. The losses are float32
+    and never scaled, whatever Keras's global dtype policy.
 
     Parameters
     ----------
