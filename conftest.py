@@ -15,6 +15,15 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # jax.config.update call holds in its own process only).
 os.environ["JAX_DEFAULT_MATMUL_PRECISION"] = "float32"
 
+# XLA on a GPU chooses among kernels by timing them (autotuning), anew in each
+# process, so fits in the workers of n_jobs and in this process may run kernels
+# that round differently, while the tests compare their weights bitwise.
+# Deterministic ops fix the choice, as the user guide's GPU section shows users;
+# on a CPU nothing changes. A user's own setting of the flag wins.
+_XLA_FLAGS = os.environ.get("XLA_FLAGS", "")
+if "--xla_gpu_deterministic_ops" not in _XLA_FLAGS:
+    os.environ["XLA_FLAGS"] = f"{_XLA_FLAGS} --xla_gpu_deterministic_ops=true".strip()
+
 # TensorFlow writes its one-time device start-up errors (no CUDA driver, say)
 # to stderr when it first places a tensor; do it here, before any test
 # captures stderr, so that a test asserting silence does not depend on order.
