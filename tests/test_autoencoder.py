@@ -292,21 +292,30 @@ def test_weighted_grid_search_scores_its_folds_with_the_weights(digits):
         )
 
 
-def test_feature_names_out_and_pandas_output(small):
-    pd = pytest.importorskip("pandas")
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_feature_names_out_and_dataframe_output(small, library):
+    dataframes = pytest.importorskip(library)
     autoencoder, X = small
     names = [f"denseautoencoder{i}" for i in range(8)]
     assert list(autoencoder.get_feature_names_out()) == names
-    frame = clone(autoencoder).set_output(transform="pandas").fit(X).transform(X)
-    assert isinstance(frame, pd.DataFrame)
+    frame = clone(autoencoder).set_output(transform=library).fit(X).transform(X)
+    assert isinstance(frame, dataframes.DataFrame)
     assert list(frame.columns) == names
+    np.testing.assert_array_equal(frame.to_numpy(), autoencoder.transform(X))
 
 
-def test_feature_names_are_remembered_from_a_dataframe(digits):
-    pd = pytest.importorskip("pandas")
-    frame = pd.DataFrame(digits[0][:50], columns=[f"pixel{i}" for i in range(64)])
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_feature_names_are_remembered_from_a_dataframe(digits, library):
+    dataframes = pytest.importorskip(library)
+    X = digits[0][:50]
+    columns = [f"pixel{i}" for i in range(64)]
+    frame = dataframes.DataFrame(dict(zip(columns, X.T, strict=True)))
     autoencoder = DenseAutoencoder(3, epochs=1, random_state=0).fit(frame)
-    assert list(autoencoder.feature_names_in_) == list(frame.columns)
+    assert list(autoencoder.feature_names_in_) == columns
+    np.testing.assert_array_equal(
+        autoencoder.transform(frame),
+        DenseAutoencoder(3, epochs=1, random_state=0).fit(X).transform(X),
+    )
 
 
 def test_inverse_transform_refuses_codes_of_the_wrong_width(small):

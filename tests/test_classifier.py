@@ -136,6 +136,20 @@ def test_non_contiguous_integer_labels_and_binary_problems(digits):
     assert set(classifier.predict(X)) <= {-3, 42}
 
 
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_dataframes_and_series_fit_as_their_arrays(digits, library):
+    dataframes = pytest.importorskip(library)
+    X, y = digits[0][:200], digits[1][:200].astype(str)
+    columns = [f"pixel{i}" for i in range(64)]
+    frame = dataframes.DataFrame(dict(zip(columns, X.T, strict=True)))
+    classifier = _fast(epochs=2).fit(frame, dataframes.Series(y))
+    assert list(classifier.feature_names_in_) == columns
+    np.testing.assert_array_equal(classifier.classes_, np.unique(y))
+    np.testing.assert_array_equal(
+        classifier.predict_proba(frame), _fast(epochs=2).fit(X, y).predict_proba(X)
+    )
+
+
 def test_predict_proba_rows_sum_to_one_and_agree_with_predict(small):
     classifier, X, _ = small
     proba = classifier.predict_proba(X)
