@@ -41,6 +41,23 @@ def round_trip(request):
     return copy_through
 
 
+@pytest.fixture(params=["pandas", "polars"])
+def dataframes(request):
+    """pandas, then polars: the module, skipped where it is not installed."""
+    return pytest.importorskip(request.param)
+
+
+@pytest.fixture
+def pixel_frame(dataframes):
+    """A function that puts samples in a DataFrame named pixel0, pixel1, ..."""
+
+    def frame(X):
+        columns = [f"pixel{i}" for i in range(X.shape[1])]
+        return dataframes.DataFrame(dict(zip(columns, X.T, strict=True)))
+
+    return frame
+
+
 @pytest.fixture
 def read_only_memmap(tmp_path):
     """A function that stores an array on disk and maps it back, read-only."""

@@ -292,26 +292,23 @@ def test_weighted_grid_search_scores_its_folds_with_the_weights(digits):
         )
 
 
-@pytest.mark.parametrize("library", ["pandas", "polars"])
-def test_feature_names_out_and_dataframe_output(small, library):
-    dataframes = pytest.importorskip(library)
+def test_feature_names_out_and_dataframe_output(small, dataframes):
     autoencoder, X = small
     names = [f"denseautoencoder{i}" for i in range(8)]
     assert list(autoencoder.get_feature_names_out()) == names
-    frame = clone(autoencoder).set_output(transform=library).fit(X).transform(X)
+    frame = (
+        clone(autoencoder).set_output(transform=dataframes.__name__).fit(X).transform(X)
+    )
     assert isinstance(frame, dataframes.DataFrame)
     assert list(frame.columns) == names
     np.testing.assert_array_equal(frame.to_numpy(), autoencoder.transform(X))
 
 
-@pytest.mark.parametrize("library", ["pandas", "polars"])
-def test_feature_names_are_remembered_from_a_dataframe(digits, library):
-    dataframes = pytest.importorskip(library)
+def test_feature_names_are_remembered_from_a_dataframe(digits, pixel_frame):
     X = digits[0][:50]
-    columns = [f"pixel{i}" for i in range(64)]
-    frame = dataframes.DataFrame(dict(zip(columns, X.T, strict=True)))
+    frame = pixel_frame(X)
     autoencoder = DenseAutoencoder(3, epochs=1, random_state=0).fit(frame)
-    assert list(autoencoder.feature_names_in_) == columns
+    assert list(autoencoder.feature_names_in_) == list(frame.columns)
     np.testing.assert_array_equal(
         autoencoder.transform(frame),
         DenseAutoencoder(3, epochs=1, random_state=0).fit(X).transform(X),

@@ -136,14 +136,11 @@ def test_non_contiguous_integer_labels_and_binary_problems(digits):
     assert set(classifier.predict(X)) <= {-3, 42}
 
 
-@pytest.mark.parametrize("library", ["pandas", "polars"])
-def test_dataframes_and_series_fit_as_their_arrays(digits, library):
-    dataframes = pytest.importorskip(library)
+def test_dataframes_and_series_fit_as_their_arrays(digits, dataframes, pixel_frame):
     X, y = digits[0][:200], digits[1][:200].astype(str)
-    columns = [f"pixel{i}" for i in range(64)]
-    frame = dataframes.DataFrame(dict(zip(columns, X.T, strict=True)))
+    frame = pixel_frame(X)
     classifier = _fast(epochs=2).fit(frame, dataframes.Series(y))
-    assert list(classifier.feature_names_in_) == columns
+    assert list(classifier.feature_names_in_) == list(frame.columns)
     np.testing.assert_array_equal(classifier.classes_, np.unique(y))
     np.testing.assert_array_equal(
         classifier.predict_proba(frame), _fast(epochs=2).fit(X, y).predict_proba(X)
